@@ -1,0 +1,181 @@
+// Typed ESS calls over @alicloud/openapi-client (RPC, 2014-08-28). The client signs; this file
+// only shapes parameters, parses answers and applies the retry policy.
+import type OpenApiClient from "@alicloud/openapi-client";
+import { randomUUID } from "node:crypto";
+import { EssError, toEssError } from "./errors";
+import { MAX_GROUPS_PER_LOAD_BALANCER, MAX_LOAD_BALANCERS_PER_CALL, toVServerGroups, type Entry } from "./plan";
+import { withRetry, type RetryPolicy } from "./retry";
+import type { AccessKey, Endpoint } from "./config";
+
+export const ESS_VERSION = "2014-08-28";
+const DESCRIBE_IDS_PER_CALL = 20;
+const DESCRIBE_PAGE_SIZE = 50;
+
+export interface ScalingGroup {
+    scalingGroupId: string;
+    regionId: string;
+    lifecycleState: string;
+    /** Every VServer group attached to the scaling group, whoever attached it. */
+    attached: Entry[];
+}
+
+export interface EssClientOptions {
+    region: string;
+    endpoint: Endpoint;
+    /** Undefined: use the `@alicloud/credentials` default chain. */
+    accessKey?: AccessKey;
+    retry: RetryPolicy;
+    readTimeoutMs: number;
+    /** Told about each retry, with its reason. */
+    onRetry?: (message: string) => void;
+    /** Sign with the classic RPC HMAC-SHA1 algorithm instead of ACS3-HMAC-SHA256. */
+    signatureV1?: boolean;
+}
+
+type Params = Record<string, string>;
+type Body = Record<string, unknown>;
+
+/** `VServerGroup.N.LoadBalancerId` / `VServerGroup.N.VServerGroupAttribute.M.*` for one call. */
+export function vserverGroupParams(entries: readonly Entry[], withWeight: boolean): Params {
+    const groups = toVServerGroups(entries);
+    if (groups.length > MAX_LOAD_BALANCERS_PER_CALL || groups.some((g) => g.vserverAttributes.length > MAX_GROUPS_PER_LOAD_BALANCER)) {
+        throw new Error(`one call may name at most ${MAX_LOAD_BALANCERS_PER_CALL} load balancers × ${MAX_GROUPS_PER_LOAD_BALANCER} groups; split with splitIntoCalls`);
+    }
+    const params: Params = {};
+    groups.forEach((g, i) => {
+        const lb = `VServerGroup.${i + 1}`;
+        params[`${lb}.LoadBalancerId`] = g.loadbalancerId;
+        g.vserverAttributes.forEach((a, j) => {
+            const attr = `${lb}.VServerGroupAttribute.${j + 1}`;
+            params[`${attr}.VServerGroupId`] = a.vserverGroupId;
+            params[`${attr}.Port`] = String(a.port);
+            if (withWeight) params[`${attr}.Weight`] = String(a.weight);
+        });
+    });
+    return params;
+}
+
+function list(container: unknown, key: string): Body[] {
+    const value = (container as Body | undefined)?.[key];
+    return Array.isArray(value) ? (value as Body[]) : [];
+}
+
+/** Reads the DescribeScalingGroups answer into plain scaling groups with flat entry lists. */
+export function parseScalingGroups(body: Body): ScalingGroup[] {
+    return list(body.ScalingGroups, "ScalingGroup").map((sg) => ({
+        scalingGroupId: String(sg.ScalingGroupId),
+        regionId: String(sg.RegionId),
+        lifecycleState: String(sg.LifecycleState),
+        attached: list(sg.VServerGroups, "VServerGroup").flatMap((g) =>
+            list(g.VServerGroupAttributes, "VServerGroupAttribute").map((a) => ({
+                loadbalancerId: String(g.LoadBalancerId),
+                vserverGroupId: String(a.VServerGroupId),
+                port: Number(a.Port),
+                weight: Number(a.Weight),
+            })),
+        ),
+    }));
+}
+
+export class EssClient {
+    private constructor(
+        private readonly api: OpenApiClient,
+        private readonly options: EssClientOptions,
+    ) {}
+
+    static create(options: EssClientOptions): EssClient {
+        const { default: Client, Config } = require("@alicloud/openapi-client") as typeof import("@alicloud/openapi-client");
+        const { default: Credential, Config: CredentialConfig } = require("@alicloud/credentials") as typeof import("@alicloud/credentials");
+        const key = options.accessKey;
+        const credential = key
+            ? new Credential(new CredentialConfig({
+                  type: key.securityToken ? "sts" : "access_key",
+                  accessKeyId: key.accessKeyId,
+                  accessKeySecret: key.accessKeySecret,
+                  securityToken: key.securityToken,
+              }))
+            : new Credential();
+        const api = new Client(new Config({
+            credential,
+            endpoint: options.endpoint.host,
+            protocol: options.endpoint.protocol,
+            regionId: options.region,
+            readTimeout: options.readTimeoutMs,
+            connectTimeout: Math.min(options.readTimeoutMs, 5000),
+            userAgent: "pulumi-alicloud-ess-vserver-groups",
+            signatureAlgorithm: options.signatureV1 ? "v2" : undefined,
+        }));
+        return new EssClient(api, options);
+    }
+
+    /** The scaling groups with these ids that exist in the region (absent ids are not an error). */
+    async describeScalingGroups(ids: readonly string[]): Promise<ScalingGroup[]> {
+        const found: ScalingGroup[] = [];
+        for (let i = 0; i < ids.length; i += DESCRIBE_IDS_PER_CALL) {
+            const params: Params = { PageSize: String(DESCRIBE_PAGE_SIZE) };
+            ids.slice(i, i + DESCRIBE_IDS_PER_CALL).forEach((id, n) => (params[`ScalingGroupId.${n + 1}`] = id));
+            for (let page = 1; ; page++) {
+                const body = await this.call("DescribeScalingGroups", { ...params, PageNumber: String(page) });
+                const groups = parseScalingGroups(body);
+                found.push(...groups);
+                if (groups.length === 0 || page * DESCRIBE_PAGE_SIZE >= Number(body.TotalCount ?? 0)) break;
+            }
+        }
+        return found;
+    }
+
+    async describeScalingGroup(id: string): Promise<ScalingGroup | undefined> {
+        return (await this.describeScalingGroups([id])).find((g) => g.scalingGroupId === id);
+    }
+
+    /** One AttachVServerGroups call (≤ 5 load balancers × 5 groups). Retries reuse one ClientToken. */
+    async attach(scalingGroupId: string, entries: readonly Entry[], forceAttach: boolean): Promise<void> {
+        await this.call("AttachVServerGroups", {
+            ScalingGroupId: scalingGroupId,
+            ForceAttach: String(forceAttach),
+            ClientToken: randomUUID(),
+            ...vserverGroupParams(entries, true),
+        });
+    }
+
+    /** One DetachVServerGroups call (≤ 5 load balancers × 5 groups). Entries not attached are ignored by ESS. */
+    async detach(scalingGroupId: string, entries: readonly Entry[], forceDetach: boolean): Promise<void> {
+        await this.call("DetachVServerGroups", {
+            ScalingGroupId: scalingGroupId,
+            ForceDetach: String(forceDetach),
+            ...vserverGroupParams(entries, false),
+        });
+    }
+
+    private async call(action: string, params: Params): Promise<Body> {
+        const { Params: ApiParams, OpenApiRequest } = require("@alicloud/openapi-client") as typeof import("@alicloud/openapi-client");
+        const { RuntimeOptions } = require("@alicloud/tea-util") as typeof import("@alicloud/tea-util");
+        const spec = new ApiParams({
+            action,
+            version: ESS_VERSION,
+            protocol: this.options.endpoint.protocol.toUpperCase(),
+            pathname: "/",
+            method: "POST",
+            authType: "AK",
+            style: "RPC",
+            reqBodyType: "formData",
+            bodyType: "json",
+        });
+        const request = new OpenApiRequest({ query: { RegionId: this.options.region, ...params } });
+        return withRetry(
+            this.options.retry,
+            async () => {
+                try {
+                    const response = await this.api.callApi(spec, request, new RuntimeOptions({}));
+                    return (response.body ?? {}) as Body;
+                } catch (err) {
+                    throw toEssError(action, err);
+                }
+            },
+            {
+                onRetry: (err: EssError, attempt, delayMs) =>
+                    this.options.onRetry?.(`${action} on ${params.ScalingGroupId ?? this.options.region}: ${err.code}, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`),
+            },
+        );
+    }
+}

@@ -1,0 +1,3 @@
+export { ScalingGroupVServerGroups } from "./resource";
+export type { ScalingGroupVServerGroupsArgs, VServerGroupArgs, VServerAttributeArgs } from "./resource";
+export type { VServerGroup, VServerAttribute } from "./plan";

@@ -1,0 +1,162 @@
+// Pure planning: entry sets, their differences, and how to split them into API calls.
+// Nothing here does I/O or knows about Pulumi's runtime.
+import { containsUnknown, type AttachmentInputs, type AttachmentState } from "./model";
+
+/** Weight ESS uses when none is given. */
+export const DEFAULT_WEIGHT = 50;
+/** AttachVServerGroups/DetachVServerGroups accept at most this many load balancers per call... */
+export const MAX_LOAD_BALANCERS_PER_CALL = 5;
+/** ...and at most this many VServer groups per load balancer. */
+export const MAX_GROUPS_PER_LOAD_BALANCER = 5;
+
+/** One attachment: the triple (loadbalancerId, vserverGroupId, port) plus its weight. */
+export interface Entry {
+    loadbalancerId: string;
+    vserverGroupId: string;
+    port: number;
+    weight: number;
+}
+
+export interface VServerAttribute {
+    vserverGroupId: string;
+    port: number;
+    weight?: number;
+}
+
+export interface VServerGroup {
+    loadbalancerId: string;
+    vserverAttributes: VServerAttribute[];
+}
+
+/** The identity of an attachment, without its weight. */
+export function entryKey(e: Pick<Entry, "loadbalancerId" | "vserverGroupId" | "port">): string {
+    return `${e.loadbalancerId}/${e.vserverGroupId}/${e.port}`;
+}
+
+function compareEntries(a: Entry, b: Entry): number {
+    return (
+        a.loadbalancerId.localeCompare(b.loadbalancerId) ||
+        a.vserverGroupId.localeCompare(b.vserverGroupId) ||
+        a.port - b.port
+    );
+}
+
+/** Flattens the nested input shape into a sorted entry list, filling in the default weight. */
+export function toEntries(groups: readonly VServerGroup[]): Entry[] {
+    return groups
+        .flatMap((g) =>
+            g.vserverAttributes.map((a) => ({
+                loadbalancerId: g.loadbalancerId,
+                vserverGroupId: a.vserverGroupId,
+                port: a.port,
+                weight: a.weight ?? DEFAULT_WEIGHT,
+            })),
+        )
+        .sort(compareEntries);
+}
+
+/** The canonical nested shape of an entry list: grouped by load balancer, sorted, weights explicit. */
+export function toVServerGroups(entries: readonly Entry[]): VServerGroup[] {
+    const byLoadBalancer = new Map<string, VServerAttribute[]>();
+    for (const e of [...entries].sort(compareEntries)) {
+        const attrs = byLoadBalancer.get(e.loadbalancerId) ?? [];
+        attrs.push({ vserverGroupId: e.vserverGroupId, port: e.port, weight: e.weight });
+        byLoadBalancer.set(e.loadbalancerId, attrs);
+    }
+    return [...byLoadBalancer].map(([loadbalancerId, vserverAttributes]) => ({ loadbalancerId, vserverAttributes }));
+}
+
+/** True when both lists hold the same entries, weights included, in any order. */
+export function sameEntries(a: readonly Entry[], b: readonly Entry[]): boolean {
+    const { detach, attach } = planChanges(a, b);
+    return detach.length === 0 && attach.length === 0;
+}
+
+export interface Changes {
+    /** Entries to detach: no longer wanted, or wanted with another weight. */
+    detach: Entry[];
+    /** Entries to attach: wanted and not attached with that weight. */
+    attach: Entry[];
+}
+
+/**
+ * What turns `current` into `desired`. A weight change is a detach of the old entry and an
+ * attach of the new one, because ESS cannot change the weight of an attached group.
+ */
+export function planChanges(current: readonly Entry[], desired: readonly Entry[]): Changes {
+    const wanted = new Map(desired.map((e) => [entryKey(e), e]));
+    const present = new Map(current.map((e) => [entryKey(e), e]));
+    return {
+        detach: current.filter((e) => wanted.get(entryKey(e))?.weight !== e.weight),
+        attach: desired.filter((e) => present.get(entryKey(e))?.weight !== e.weight),
+    };
+}
+
+/**
+ * Reconciles against what the scaling group really holds. Only entries this resource owned or
+ * wants are looked at: anything else attached to the group belongs to someone else and is left alone.
+ */
+export function planReconcile(attached: readonly Entry[], owned: readonly Entry[], desired: readonly Entry[]): Changes {
+    const relevant = new Set([...owned, ...desired].map(entryKey));
+    return planChanges(
+        attached.filter((e) => relevant.has(entryKey(e))),
+        desired,
+    );
+}
+
+/** The owned entries that are still attached, with the weight they are attached with. */
+export function ownedAttached(attached: readonly Entry[], owned: readonly Entry[]): Entry[] {
+    const ownedKeys = new Set(owned.map(entryKey));
+    return attached.filter((e) => ownedKeys.has(entryKey(e))).sort(compareEntries);
+}
+
+/**
+ * Splits entries into as few calls as the 5 load balancers × 5 groups limit allows.
+ * Each call names a load balancer at most once; the load balancers with the most groups left
+ * are served first, which reaches the lower bound max(⌈groups of busiest LB / 5⌉, ⌈slices / 5⌉).
+ */
+export function splitIntoCalls(entries: readonly Entry[]): Entry[][] {
+    const slicesByLoadBalancer = new Map<string, Entry[][]>();
+    for (const group of toVServerGroups(entries)) {
+        const own = toEntries([group]);
+        const slices: Entry[][] = [];
+        for (let i = 0; i < own.length; i += MAX_GROUPS_PER_LOAD_BALANCER) {
+            slices.push(own.slice(i, i + MAX_GROUPS_PER_LOAD_BALANCER));
+        }
+        slicesByLoadBalancer.set(group.loadbalancerId, slices);
+    }
+    const calls: Entry[][] = [];
+    while (slicesByLoadBalancer.size > 0) {
+        const busiest = [...slicesByLoadBalancer]
+            .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
+            .slice(0, MAX_LOAD_BALANCERS_PER_CALL);
+        const call: Entry[] = [];
+        for (const [loadbalancerId, slices] of busiest) {
+            call.push(...(slices.shift() ?? []));
+            if (slices.length === 0) slicesByLoadBalancer.delete(loadbalancerId);
+        }
+        calls.push(call);
+    }
+    return calls;
+}
+
+export interface DiffPlan {
+    changes: boolean;
+    /** Properties whose change needs a new resource. */
+    replaces: string[];
+}
+
+/**
+ * The engine's diff, computed without any API call. A new region or scaling group means a new
+ * attachment; a different entry set (order ignored) or different force flags means an update.
+ * Values not known yet during preview count as changed.
+ */
+export function planDiff(olds: AttachmentState, news: AttachmentInputs): DiffPlan {
+    const replaces = (["region", "scalingGroupId"] as const).filter(
+        (field) => containsUnknown(news[field]) || olds[field] !== news[field],
+    );
+    const entriesChanged =
+        containsUnknown(news.vserverGroups) || !sameEntries(toEntries(olds.vserverGroups), toEntries(news.vserverGroups));
+    const flagsChanged = olds.forceAttach !== news.forceAttach || olds.forceDetach !== news.forceDetach;
+    return { changes: replaces.length > 0 || entriesChanged || flagsChanged, replaces };
+}

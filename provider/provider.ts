@@ -1,0 +1,193 @@
+// The engine steps. Each one asks plan.ts what to do and has ess.ts do it; nothing else lives here.
+// This module is loaded by name in the dynamic-provider plugin process, so its state (stack config,
+// clients) exists only at run time and is never serialized into a user's state.
+import { randomUUID } from "node:crypto";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./config";
+import { EssError } from "./errors";
+import { EssClient } from "./ess";
+import { serializedBy } from "./lock";
+import type { AttachmentInputs, AttachmentState } from "./model";
+import {
+    entryKey,
+    ownedAttached,
+    planDiff,
+    planReconcile,
+    sameEntries,
+    splitIntoCalls,
+    toEntries,
+    toVServerGroups,
+    type Changes,
+    type Entry,
+} from "./plan";
+import { report } from "./report";
+import { validateInputs } from "./validate";
+
+const PROVIDER_KEY = "__provider";
+
+let stackConfig: StackConfig | undefined;
+const clients = new Map<string, EssClient>();
+
+export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+    stackConfig = req.config;
+    clients.clear();
+}
+
+function clientFor(region: string): EssClient {
+    let client = clients.get(region);
+    if (!client) {
+        client = EssClient.create({
+            region,
+            endpoint: essEndpoint(region),
+            accessKey: staticAccessKey(stackConfig),
+            retry: retryPolicy(),
+            readTimeoutMs: readTimeoutMs(),
+            onRetry: report,
+        });
+        clients.set(region, client);
+    }
+    return client;
+}
+
+function lockKey(s: Pick<AttachmentInputs, "region" | "scalingGroupId">): string {
+    return `${s.region}/${s.scalingGroupId}`;
+}
+
+function stateOf(inputs: AttachmentInputs, owned: readonly Entry[]): AttachmentState {
+    return {
+        scalingGroupId: inputs.scalingGroupId,
+        region: inputs.region,
+        vserverGroups: toVServerGroups(owned),
+        forceAttach: inputs.forceAttach,
+        forceDetach: inputs.forceDetach,
+    };
+}
+
+function plural(n: number, word: string): string {
+    return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Performs the detaches, then the attaches, in calls of at most 5×5. Keeps `known` up to date
+ * with what is attached after each call, so a failure can report how far it got.
+ */
+async function apply(client: EssClient, inputs: AttachmentInputs, changes: Changes, known: Map<string, Entry>): Promise<void> {
+    const sg = inputs.scalingGroupId;
+    if (changes.detach.length > 0) {
+        const calls = splitIntoCalls(changes.detach);
+        report(`detaching ${plural(changes.detach.length, "VServer group")} from ${sg} in ${plural(calls.length, "call")} (ForceDetach=${inputs.forceDetach})`);
+        for (const call of calls) {
+            await client.detach(sg, call, inputs.forceDetach);
+            for (const e of call) known.delete(entryKey(e));
+        }
+    }
+    if (changes.attach.length > 0) {
+        const calls = splitIntoCalls(changes.attach);
+        report(`attaching ${plural(changes.attach.length, "VServer group")} to ${sg} in ${plural(calls.length, "call")} (ForceAttach=${inputs.forceAttach})`);
+        for (const call of calls) {
+            try {
+                await client.attach(sg, call, inputs.forceAttach);
+            } catch (err) {
+                // A call that may have landed is counted as attached: claiming it keeps destroy detaching it.
+                if (err instanceof EssError && err.ambiguous) for (const e of call) known.set(entryKey(e), e);
+                throw err;
+            }
+            for (const e of call) known.set(entryKey(e), e);
+        }
+    }
+}
+
+/** A failed create/update still tells the engine what this resource now owns, so state stays true. */
+class PartialFailure extends Error {
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Record<string, unknown>,
+        readonly reasons: string[] = [message],
+    ) {
+        super(message);
+    }
+}
+
+/** Describe, plan against what is there, apply; on failure report what is really attached now. */
+async function converge(id: string, owned: readonly Entry[], inputs: AttachmentInputs & { [PROVIDER_KEY]?: unknown }, isCreate: boolean): Promise<AttachmentState> {
+    const client = clientFor(inputs.region);
+    const desired = toEntries(inputs.vserverGroups);
+    const group = await client.describeScalingGroup(inputs.scalingGroupId);
+    if (!group) {
+        throw new Error(`scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region}; check scalingGroupId and region`);
+    }
+    const relevant = [...owned, ...desired];
+    const current = ownedAttached(group.attached, relevant);
+    const known = new Map(current.map((e) => [entryKey(e), e]));
+    try {
+        await apply(client, inputs, planReconcile(group.attached, owned, desired), known);
+    } catch (err) {
+        let nowOwned = [...known.values()];
+        try {
+            const after = await client.describeScalingGroup(inputs.scalingGroupId);
+            if (after) nowOwned = ownedAttached(after.attached, relevant);
+        } catch {
+            // Keep the conservative estimate: it may claim an entry that is not attached, never the reverse.
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        if (isCreate && nowOwned.length === 0) throw err;
+        throw new PartialFailure(message, id, { ...stateOf(inputs, nowOwned), [PROVIDER_KEY]: inputs[PROVIDER_KEY] });
+    }
+    return stateOf(inputs, desired);
+}
+
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<AttachmentInputs>> {
+    const { inputs, failures } = validateInputs(news, defaultRegion(stackConfig));
+    return failures.length > 0 ? { failures } : { inputs };
+}
+
+export async function diff(_id: string, olds: AttachmentState, news: AttachmentInputs): Promise<dynamic.DiffResult> {
+    const { changes, replaces } = planDiff(olds, news);
+    return { changes, replaces, deleteBeforeReplace: false };
+}
+
+export async function create(inputs: AttachmentInputs): Promise<dynamic.CreateResult<AttachmentState>> {
+    const id = `${inputs.scalingGroupId}:${randomUUID().slice(0, 8)}`;
+    const outs = await serializedBy(lockKey(inputs), () => converge(id, [], inputs, true));
+    return { id, outs };
+}
+
+export async function update(id: string, olds: AttachmentState, news: AttachmentInputs): Promise<dynamic.UpdateResult<AttachmentState>> {
+    const owned = toEntries(olds.vserverGroups);
+    if (sameEntries(owned, toEntries(news.vserverGroups))) {
+        return { outs: stateOf(news, owned) }; // only the force flags changed: nothing to call
+    }
+    return { outs: await serializedBy(lockKey(news), () => converge(id, owned, news, false)) };
+}
+
+export async function read(id: string, props: AttachmentState): Promise<dynamic.ReadResult<AttachmentState>> {
+    const group = await clientFor(props.region).describeScalingGroup(props.scalingGroupId);
+    if (!group) {
+        report(`scaling group ${props.scalingGroupId} no longer exists in ${props.region}: the attachment is gone`);
+        return { id: "" };
+    }
+    const owned = toEntries(props.vserverGroups);
+    const still = ownedAttached(group.attached, owned);
+    if (!sameEntries(still, owned)) {
+        report(`${props.scalingGroupId}: ${plural(owned.length - still.length, "owned VServer group")} no longer attached as declared`);
+    }
+    return { id, props: stateOf(props, still) };
+}
+
+async function remove(_id: string, props: AttachmentState): Promise<void> {
+    const owned = toEntries(props.vserverGroups);
+    if (owned.length === 0) return;
+    await serializedBy(lockKey(props), async () => {
+        try {
+            await apply(clientFor(props.region), props, { detach: owned, attach: [] }, new Map());
+        } catch (err) {
+            if (err instanceof EssError && err.code === "InvalidScalingGroupId.NotFound") {
+                report(`scaling group ${props.scalingGroupId} no longer exists: nothing to detach`);
+                return;
+            }
+            throw err;
+        }
+    });
+}
+export { remove as delete };

@@ -1,0 +1,67 @@
+// The resource users declare. Its provider object only forwards to ./provider, which the plugin
+// process loads by package name: the text serialized into each user's state stays a few hundred bytes.
+import * as pulumi from "@pulumi/pulumi";
+import type { VServerGroup } from "./plan";
+import * as steps from "./provider";
+
+/** One VServer group of a load balancer, on one port. */
+export interface VServerAttributeArgs {
+    /** The VServer group's ID (`rsp-...`). */
+    vserverGroupId: pulumi.Input<string>;
+    /** The port ESS registers the scaling group's instances on, 1..65535. */
+    port: pulumi.Input<number>;
+    /** The weight of the instances ESS adds, 0..100. Default 50. */
+    weight?: pulumi.Input<number>;
+}
+
+/** The VServer groups of one load balancer. */
+export interface VServerGroupArgs {
+    /** The load balancer's ID (`lb-...`), in the scaling group's region and VPC. */
+    loadbalancerId: pulumi.Input<string>;
+    /** Its VServer groups to attach; at least one. */
+    vserverAttributes: pulumi.Input<pulumi.Input<VServerAttributeArgs>[]>;
+}
+
+export interface ScalingGroupVServerGroupsArgs {
+    /** The scaling group (`asg-...`). Changing it replaces the attachment. */
+    scalingGroupId: pulumi.Input<string>;
+    /** Region of the scaling group. Default: config `alicloud:region`, then env `ALIBABA_CLOUD_REGION_ID`. Changing it replaces the attachment. */
+    region?: pulumi.Input<string>;
+    /** The VServer groups to attach, per load balancer. A set: order never matters. */
+    vserverGroups: pulumi.Input<pulumi.Input<VServerGroupArgs>[]>;
+    /** AttachVServerGroups `ForceAttach`: also add the scaling group's current instances to the VServer groups. Default false. */
+    forceAttach?: pulumi.Input<boolean>;
+    /** DetachVServerGroups `ForceDetach`: also remove the scaling group's instances from the VServer groups on detach. Default false. */
+    forceDetach?: pulumi.Input<boolean>;
+}
+
+/** @internal The provider object Pulumi serializes into state; exported for the size test. */
+export const essProvider: pulumi.dynamic.ResourceProvider = {
+    configure: (req) => steps.configure(req),
+    check: (olds, news) => steps.check(olds, news),
+    diff: (id, olds, news) => steps.diff(id, olds, news),
+    create: (inputs) => steps.create(inputs),
+    read: (id, props) => steps.read(id, props),
+    update: (id, olds, news) => steps.update(id, olds, news),
+    delete: (id, props) => steps.delete(id, props),
+};
+
+/**
+ * Attaches SLB VServer groups to an ESS scaling group, and detaches them (honouring
+ * `forceDetach`) when entries are removed or the resource is destroyed. It owns only the
+ * entries it declares: groups attached by anyone else are never touched.
+ */
+export class ScalingGroupVServerGroups extends pulumi.dynamic.Resource {
+    /** The scaling group the VServer groups are attached to. */
+    declare readonly scalingGroupId: pulumi.Output<string>;
+    /** The region of the scaling group. */
+    declare readonly region: pulumi.Output<string>;
+    /** The entries this resource owns that are attached, grouped by load balancer, weights explicit. */
+    declare readonly vserverGroups: pulumi.Output<VServerGroup[]>;
+    declare readonly forceAttach: pulumi.Output<boolean>;
+    declare readonly forceDetach: pulumi.Output<boolean>;
+
+    constructor(name: string, args: ScalingGroupVServerGroupsArgs, opts?: pulumi.CustomResourceOptions) {
+        super(essProvider, name, { region: undefined, forceAttach: undefined, forceDetach: undefined, ...args }, opts, "ess", "ScalingGroupVServerGroups");
+    }
+}
