@@ -1,8 +1,13 @@
 // The resource users declare. Its provider object only forwards to ./provider, which the plugin
-// process loads by package name: the text serialized into each user's state stays a few hundred bytes.
+// process loads by package name from the program's node_modules: the text serialized into each
+// user's state stays under a kilobyte, captures no module state (so no credentials), and `delete`
+// runs the installed code rather than a frozen copy of it.
 import * as pulumi from "@pulumi/pulumi";
 import type { VServerGroup } from "./plan";
-import * as steps from "./provider";
+
+function steps(): typeof import("./provider") {
+    return require("pulumi-alicloud-ess-vserver-groups/provider");
+}
 
 /** One VServer group of a load balancer, on one port. */
 export interface VServerAttributeArgs {
@@ -37,13 +42,13 @@ export interface ScalingGroupVServerGroupsArgs {
 
 /** @internal The provider object Pulumi serializes into state; exported for the size test. */
 export const essProvider: pulumi.dynamic.ResourceProvider = {
-    configure: (req) => steps.configure(req),
-    check: (olds, news) => steps.check(olds, news),
-    diff: (id, olds, news) => steps.diff(id, olds, news),
-    create: (inputs) => steps.create(inputs),
-    read: (id, props) => steps.read(id, props),
-    update: (id, olds, news) => steps.update(id, olds, news),
-    delete: (id, props) => steps.delete(id, props),
+    configure: (req) => steps().configure(req),
+    check: (olds, news) => steps().check(olds, news),
+    diff: (id, olds, news) => steps().diff(id, olds, news),
+    create: (inputs) => steps().create(inputs),
+    read: (id, props) => steps().read(id, props),
+    update: (id, olds, news) => steps().update(id, olds, news),
+    delete: (id, props) => steps().delete(id, props),
 };
 
 /**

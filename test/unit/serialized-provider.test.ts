@@ -1,0 +1,70 @@
+// Serializes the provider exactly as Pulumi does for every resource (runtime.serializeFunction in a
+// plain Node process, the package installed under node_modules) with credentials configured, and
+// checks what would land in each user's state.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { installPackageCopy, REPO } from "../support/package-copy";
+
+const SECRETS = {
+    "alicloud:accessKey": "cfg-access-key-id-4d1c",
+    "alicloud:secretKey": "cfg-secret-7f3a9b2c",
+    "alicloud:securityToken": "cfg-sts-token-1e5d",
+};
+const ENV_SECRET = "env-secret-93be7a10";
+
+const script = `
+const pulumi = require("@pulumi/pulumi");
+const steps = require("pulumi-alicloud-ess-vserver-groups/provider");
+require("pulumi-alicloud-ess-vserver-groups");
+const secrets = JSON.parse(process.env.TEST_SECRETS);
+steps.configure({ config: { get: (k) => secrets[k], require: (k) => secrets[k] } }).then(async () => {
+  const resourceModule = Object.values(require.cache).find((m) => m.filename.endsWith("/node_modules/pulumi-alicloud-ess-vserver-groups/dist/provider/resource.js"));
+  const provider = resourceModule.exports.essProvider;
+  const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  process.stdout.write(sf.text);
+});
+`;
+
+describe("the serialized provider (what every user's state holds as __provider)", () => {
+    let text = "";
+    const root = path.join(REPO, ".tools", "serialize-test");
+
+    beforeAll(() => {
+        installPackageCopy(root);
+        // A program has its own package.json; without one Node would resolve the package to this repo itself.
+        fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "serialize-test", private: true }));
+        text = execFileSync(process.execPath, ["-e", script], {
+            cwd: root,
+            env: { ...process.env, TEST_SECRETS: JSON.stringify(SECRETS), ALIBABA_CLOUD_ACCESS_KEY_ID: "env-id", ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_SECRET },
+            encoding: "utf8",
+        });
+    });
+    afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    it("is at most 16 KB", () => {
+        const bytes = Buffer.byteLength(text);
+        console.log(`serialized provider: ${bytes} bytes`);
+        expect(bytes).toBeGreaterThan(100);
+        expect(bytes).toBeLessThanOrEqual(16 * 1024);
+    });
+
+    it("holds no credential value", () => {
+        for (const secret of [...Object.values(SECRETS), ENV_SECRET]) expect(text).not.toContain(secret);
+    });
+
+    it("loads the implementation by package name instead of capturing it", () => {
+        expect(text).toMatch(/require\("pulumi-alicloud-ess-vserver-groups\/[^"]*provider[^"]*"\)/);
+        expect(text).not.toContain("callApi");
+        expect(text).not.toContain("planReconcile");
+    });
+
+    it("loads in the program's folder the way the dynamic-provider plugin loads it", () => {
+        const file = path.join(root, "serialized.js");
+        fs.writeFileSync(file, text);
+        const load = `const p = require(${JSON.stringify(file)}).handler();
+            p.check({}, { scalingGroupId: "asg-1", region: "cn-hangzhou", vserverGroups: [] }).then((r) => console.log(Object.keys(p).join(","), r.failures[0].property));`;
+        const out = execFileSync(process.execPath, ["-e", load], { cwd: root, encoding: "utf8" });
+        expect(out.trim()).toBe("configure,check,diff,create,read,update,delete vserverGroups");
+    });
+});
