@@ -1,0 +1,212 @@
+// The engine steps (create/read/update/delete) against the emulator over real HTTP with real
+// signatures, without the engine: what is attached, which instances are backends, how many calls.
+import type { Emulator } from "../../emulator";
+import * as steps from "../../provider/provider";
+import { toEntries } from "../../provider/plan";
+import { EssClient } from "../../provider/ess";
+import { attachedOf, callCounts, entry, inputsOf, REGION, seedWith, startProviderEmulator } from "../support/provider-env";
+
+let emulator: Emulator;
+const other = entry("lb-3", "rsp-3-0", 9000, 10); // attached by someone else
+
+function outOfBand(): EssClient {
+    const key = emulator.keys[0];
+    return EssClient.create({ region: REGION, endpoint: { protocol: "http", host: emulator.host }, accessKey: key, retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 }, readTimeoutMs: 2000 });
+}
+
+function backendIds(vsg: string): string[] {
+    return emulator.control.backendServers(vsg).map((b) => `${b.serverId}:${b.port}:${b.weight}`).sort();
+}
+
+beforeAll(async () => {
+    emulator = await startProviderEmulator(seedWith(7, 6));
+});
+afterAll(() => emulator.close());
+beforeEach(async () => {
+    emulator.control.reset();
+    await outOfBand().attach("asg-1", [other], false);
+    emulator.control.clearCalls();
+});
+
+describe("create", () => {
+    it("attaches exactly the declared entries in 1 Describe + 1 Attach; ForceAttach makes the instances backends", async () => {
+        const declared = [entry("lb-0", "rsp-0-0", 80), entry("lb-1", "rsp-1-0", 8080, 30)];
+        const { id, outs } = await steps.create(inputsOf("asg-1", declared, { forceAttach: true }));
+        expect(id).toMatch(/^asg-1:/);
+        expect(toEntries(outs!.vserverGroups)).toEqual(declared);
+        expect(attachedOf(emulator, "asg-1")).toEqual([...declared, other]);
+        expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 1, AttachVServerGroups: 1 });
+        expect(backendIds("rsp-0-0")).toEqual(["i-1:80:50", "i-2:80:50"]);
+        expect(backendIds("rsp-1-0")).toEqual(["i-1:8080:30", "i-2:8080:30"]);
+    });
+
+    it("without ForceAttach the VServer groups get no instances now", async () => {
+        await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80)]));
+        expect(backendIds("rsp-0-0")).toEqual([]);
+    });
+
+    it("adopts an entry that is already attached instead of attaching it again", async () => {
+        const declared = [other, entry("lb-0", "rsp-0-1", 81)];
+        const { outs } = await steps.create(inputsOf("asg-1", declared));
+        expect(toEntries(outs!.vserverGroups)).toEqual(toEntries(inputsOf("asg-1", declared).vserverGroups));
+        const attach = emulator.control.calls({ action: "AttachVServerGroups" });
+        expect(attach).toHaveLength(1);
+        expect(Object.values(attach[0].params)).not.toContain("rsp-3-0");
+    });
+
+    it("splits 26 entries across 6 load balancers into 2 Attach calls the API accepts", async () => {
+        const declared = [0, 1, 2, 3, 4].flatMap((lb) => [0, 1, 2, 3, 4].map((g) => entry(`lb-${lb}`, `rsp-${lb}-${g}`, 100 + g))).concat(entry("lb-5", "rsp-5-0", 100));
+        expect(declared).toHaveLength(26);
+        await steps.create(inputsOf("asg-2", declared));
+        expect(emulator.control.calls({ action: "AttachVServerGroups", ok: true })).toHaveLength(2);
+        expect(emulator.control.calls({ ok: false })).toEqual([]);
+        expect(attachedOf(emulator, "asg-2")).toEqual(toEntries(inputsOf("asg-2", declared).vserverGroups));
+    });
+
+    it("fails clearly when the scaling group does not exist, after one Describe", async () => {
+        await expect(steps.create(inputsOf("asg-missing", [entry("lb-0", "rsp-0-0", 80)]))).rejects.toThrow(
+            "scaling group asg-missing does not exist in region cn-hangzhou",
+        );
+        expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 1 });
+    });
+});
+
+describe("update", () => {
+    const keep = entry("lb-0", "rsp-0-0", 80);
+    const gone = entry("lb-0", "rsp-0-1", 81);
+    const added = entry("lb-1", "rsp-1-1", 82);
+
+    it("removes one and adds one: 1 Describe, 1 Detach with the new ForceDetach, 1 Attach; the kept entry is untouched", async () => {
+        const { id, outs } = await steps.create(inputsOf("asg-1", [keep, gone], { forceAttach: true }));
+        emulator.control.clearCalls();
+        const news = inputsOf("asg-1", [keep, added], { forceAttach: true, forceDetach: true });
+        const updated = await steps.update(id, outs!, news);
+        expect(toEntries(updated.outs!.vserverGroups)).toEqual([keep, added]);
+        expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 1, DetachVServerGroups: 1, AttachVServerGroups: 1 });
+        const detach = emulator.control.calls({ action: "DetachVServerGroups" })[0];
+        expect(detach.params.ForceDetach).toBe("true");
+        expect(detach.params["VServerGroup.1.VServerGroupAttribute.1.VServerGroupId"]).toBe("rsp-0-1");
+        expect(attachedOf(emulator, "asg-1")).toEqual([keep, added, other]);
+        expect(backendIds("rsp-0-1")).toEqual([]); // ForceDetach took the instances out
+        expect(backendIds("rsp-0-0")).toEqual(["i-1:80:50", "i-2:80:50"]);
+    });
+
+    it("with forceDetach false the removed group keeps the instances", async () => {
+        const { id, outs } = await steps.create(inputsOf("asg-1", [keep, gone], { forceAttach: true }));
+        await steps.update(id, outs!, inputsOf("asg-1", [keep], { forceAttach: true, forceDetach: false }));
+        expect(attachedOf(emulator, "asg-1")).toEqual([keep, other]);
+        expect(backendIds("rsp-0-1")).toEqual(["i-1:81:50", "i-2:81:50"]);
+    });
+
+    it("a weight change is a detach and a re-attach of that entry only", async () => {
+        const { id, outs } = await steps.create(inputsOf("asg-1", [keep, gone]));
+        emulator.control.clearCalls();
+        await steps.update(id, outs!, inputsOf("asg-1", [keep, { ...gone, weight: 90 }]));
+        const [detach] = emulator.control.calls({ action: "DetachVServerGroups" });
+        const [attach] = emulator.control.calls({ action: "AttachVServerGroups" });
+        expect(detach.params["VServerGroup.1.VServerGroupAttribute.1.VServerGroupId"]).toBe("rsp-0-1");
+        expect(detach.params["VServerGroup.1.VServerGroupAttribute.2.VServerGroupId"]).toBeUndefined();
+        expect(attach.params["VServerGroup.1.VServerGroupAttribute.1.Weight"]).toBe("90");
+        expect(attachedOf(emulator, "asg-1")).toContainEqual({ ...gone, weight: 90 });
+    });
+
+    it("changing only the force flags makes no API call", async () => {
+        const { id, outs } = await steps.create(inputsOf("asg-1", [keep]));
+        emulator.control.clearCalls();
+        const updated = await steps.update(id, outs!, inputsOf("asg-1", [keep], { forceDetach: true, forceAttach: true }));
+        expect(updated.outs!.forceDetach).toBe(true);
+        expect(emulator.control.calls()).toEqual([]);
+    });
+});
+
+describe("delete", () => {
+    const mine = [entry("lb-0", "rsp-0-0", 80), entry("lb-1", "rsp-1-0", 81)];
+
+    it("detaches only owned entries in one call with ForceDetach=true: instances leave; the other owner's group stays", async () => {
+        const { id, outs } = await steps.create(inputsOf("asg-1", mine, { forceAttach: true, forceDetach: true }));
+        emulator.control.clearCalls();
+        await steps.delete(id, outs!);
+        expect(callCounts(emulator)).toEqual({ DetachVServerGroups: 1 });
+        expect(attachedOf(emulator, "asg-1")).toEqual([other]);
+        expect(backendIds("rsp-0-0")).toEqual([]);
+    });
+
+    it("with forceDetach false the instances stay in the VServer groups", async () => {
+        const { id, outs } = await steps.create(inputsOf("asg-1", mine, { forceAttach: true }));
+        await steps.delete(id, outs!);
+        expect(attachedOf(emulator, "asg-1")).toEqual([other]);
+        expect(backendIds("rsp-0-0")).toEqual(["i-1:80:50", "i-2:80:50"]);
+    });
+
+    it("a scaling group that no longer exists counts as detached", async () => {
+        await expect(steps.delete("asg-gone:1", inputsOf("asg-gone", mine))).resolves.toBeUndefined();
+        expect(emulator.control.calls()[0].code).toBe("InvalidScalingGroupId.NotFound");
+    });
+});
+
+describe("read (refresh)", () => {
+    it("reports owned entries detached out of band as gone, with the weight really attached", async () => {
+        const mine = [entry("lb-0", "rsp-0-0", 80), entry("lb-0", "rsp-0-1", 81)];
+        const { id, outs } = await steps.create(inputsOf("asg-1", mine));
+        await outOfBand().detach("asg-1", [mine[1]], false);
+        emulator.control.clearCalls();
+        const result = await steps.read(id, outs!);
+        expect(result.id).toBe(id);
+        expect(toEntries(result.props!.vserverGroups)).toEqual([mine[0]]);
+        expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 1 });
+    });
+
+    it("a scaling group that is gone means the resource is gone", async () => {
+        expect(await steps.read("asg-gone:1", inputsOf("asg-gone", [entry("lb-0", "rsp-0-0", 80)]))).toEqual({ id: "" });
+    });
+});
+
+describe("failures", () => {
+    it("retries throttling and busy scaling groups, then succeeds", async () => {
+        emulator.control.addFault({ kind: "throttling", actions: ["AttachVServerGroups"], times: 2 });
+        emulator.control.busy({ scalingGroupId: "asg-1", calls: 1 });
+        await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80)]));
+        expect(attachedOf(emulator, "asg-1")).toContainEqual(entry("lb-0", "rsp-0-0", 80));
+        expect(emulator.control.calls({ action: "AttachVServerGroups", ok: false }).map((c) => c.code).sort()).toEqual([
+            "IncorrectScalingGroupStatus",
+            "Throttling.User",
+            "Throttling.User",
+        ]);
+    });
+
+    it("a final error names the code, message, RequestId and the fix, and is not retried", async () => {
+        emulator.control.updateScalingGroup("asg-1", { vServerGroupQuota: 1 });
+        const err = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80)])).catch((e: Error) => e);
+        const failed = emulator.control.calls({ action: "AttachVServerGroups" });
+        expect(failed).toHaveLength(1);
+        expect((err as Error).message).toBe(
+            `AttachVServerGroups failed: QuotaExceeded.VServerGroup: The number of VServer groups attached to the scaling group exceeds the quota. (RequestId: ${failed[0].requestId}); ` +
+                "the scaling group has reached its VServer group quota (default 5, see DescribeLimitation MaxNumberOfVServerGroups): detach others or ask for a higher quota in the Quota Center",
+        );
+    });
+
+    it("a create that fails half-way records exactly what it attached, and keeps __provider", async () => {
+        emulator.control.updateScalingGroup("asg-2", { vServerGroupQuota: 25 });
+        const declared = [0, 1, 2, 3, 4, 5].flatMap((lb) => [0, 1, 2, 3, 4].map((g) => entry(`lb-${lb}`, `rsp-${lb}-${g}`, 100 + g)));
+        const err = (await steps.create({ ...inputsOf("asg-2", declared), __provider: "serialized" } as never).catch((e) => e)) as {
+            id: string;
+            properties: { vserverGroups: never[]; __provider: string };
+            message: string;
+        };
+        expect(err.message).toMatch(/QuotaExceeded\.VServerGroup/);
+        expect(err.id).toMatch(/^asg-2:/);
+        expect(err.properties.__provider).toBe("serialized");
+        expect(toEntries(err.properties.vserverGroups)).toEqual(attachedOf(emulator, "asg-2"));
+        expect(attachedOf(emulator, "asg-2")).toHaveLength(25);
+    });
+
+    it("an attach whose answer is lost is checked against DescribeScalingGroups before state is written", async () => {
+        const { id, outs } = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80)]));
+        emulator.control.addFault({ kind: "connectionReset", actions: ["AttachVServerGroups"] });
+        const err = (await steps.update(id, outs!, inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80), entry("lb-0", "rsp-0-1", 81)])).catch((e) => e)) as {
+            properties: { vserverGroups: never[] };
+        };
+        expect(toEntries(err.properties.vserverGroups)).toEqual([entry("lb-0", "rsp-0-0", 80)]);
+    });
+});
+

@@ -1,0 +1,61 @@
+// Points the provider's engine steps (provider/provider.ts, called directly, no engine) at an
+// emulator, the way the plugin process would find it: through the environment.
+import { startEmulator, type Emulator, type StateSeed } from "../../emulator";
+import * as steps from "../../provider/provider";
+import { toVServerGroups, type Entry } from "../../provider/plan";
+import type { AttachmentInputs } from "../../provider/model";
+
+export const REGION = "cn-hangzhou";
+
+export async function startProviderEmulator(state: StateSeed, env: Record<string, string> = {}): Promise<Emulator> {
+    const emulator = await startEmulator({ state });
+    const key = emulator.keys[0];
+    Object.assign(process.env, {
+        ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
+        ALIBABA_CLOUD_REGION_ID: REGION,
+        ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "5",
+        ALIBABA_CLOUD_ESS_READ_TIMEOUT: "2000",
+        ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
+        ESS_VSERVER_GROUPS_QUIET: "1",
+        ...env,
+    });
+    await steps.configure({ config: { get: () => undefined, require: (k: string) => { throw new Error(k); } } });
+    return emulator;
+}
+
+export const entry = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({ loadbalancerId, vserverGroupId, port, weight });
+
+export function inputsOf(scalingGroupId: string, entries: Entry[], flags: Partial<AttachmentInputs> = {}): AttachmentInputs {
+    return { scalingGroupId, region: REGION, vserverGroups: toVServerGroups(entries), forceAttach: false, forceDetach: false, ...flags };
+}
+
+/** What the emulator says is attached to a scaling group, as entries. */
+export function attachedOf(emulator: Emulator, scalingGroupId: string): Entry[] {
+    return (emulator.control.scalingGroup(scalingGroupId)?.vServerGroups ?? [])
+        .map((a) => entry(a.loadBalancerId, a.vServerGroupId, a.port, a.weight))
+        .sort((a, b) => `${a.loadbalancerId}/${a.vserverGroupId}/${a.port}`.localeCompare(`${b.loadbalancerId}/${b.vserverGroupId}/${b.port}`));
+}
+
+/** Calls by action, e.g. { DescribeScalingGroups: 1, AttachVServerGroups: 2 }. */
+export function callCounts(emulator: Emulator): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const c of emulator.control.calls()) counts[c.action] = (counts[c.action] ?? 0) + 1;
+    return counts;
+}
+
+/** A seed with one scaling group (two instances) and load balancers lb-0..lb-(n-1), each with `groups` VServer groups. */
+export function seedWith(loadBalancers: number, groups: number, quota = 50): StateSeed {
+    return {
+        scalingGroups: [
+            { scalingGroupId: "asg-1", regionId: REGION, instances: ["i-1", "i-2"], vServerGroupQuota: quota },
+            { scalingGroupId: "asg-2", regionId: REGION, instances: ["i-3"], vServerGroupQuota: quota },
+        ],
+        loadBalancers: Array.from({ length: loadBalancers }, (_, lb) => ({
+            loadBalancerId: `lb-${lb}`,
+            regionId: REGION,
+            vServerGroups: Array.from({ length: groups }, (_, g) => `rsp-${lb}-${g}`),
+        })),
+    };
+}
