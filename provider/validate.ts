@@ -1,6 +1,6 @@
 // Pure input rules. Every failure names the field path, the value it got and the rule it broke.
-import type { VServerGroup } from "./plan";
-import { UNKNOWN, type AttachmentInputs } from "./model";
+import { toEntries, toVServerGroups, type VServerGroup } from "./plan";
+import { containsUnknown, UNKNOWN, type AttachmentInputs } from "./model";
 
 export interface CheckFailure {
     property: string;
@@ -172,7 +172,8 @@ export function validateInputs(
     const inputs: AttachmentInputs = {
         scalingGroupId: raw.scalingGroupId as string,
         region: region as string,
-        vserverGroups: groups as VServerGroup[],
+        // Canonical order with explicit weights, so state and diffs line up whatever order the program uses.
+        vserverGroups: containsUnknown(groups) ? (groups as VServerGroup[]) : toVServerGroups(toEntries(groups as VServerGroup[])),
         forceAttach: (raw.forceAttach as boolean | undefined) ?? false,
         forceDetach: (raw.forceDetach as boolean | undefined) ?? false,
     };

@@ -21,10 +21,16 @@ describe("validateInputs: bad inputs", () => {
 });
 
 describe("validateInputs: good inputs", () => {
-    it("accepts the design's example and fills defaults", () => {
+    it("accepts the design's example, fills defaults and puts the entries in canonical order", () => {
         const { inputs, failures } = validateInputs(validArgs(), "cn-hangzhou");
         expect(failures).toEqual([]);
-        expect(inputs).toEqual({ ...validArgs(), region: "cn-hangzhou", forceAttach: false, forceDetach: false });
+        expect(inputs).toEqual({
+            scalingGroupId: "asg-demo",
+            region: "cn-hangzhou",
+            vserverGroups: [{ loadbalancerId: "lb-web", vserverAttributes: [{ vserverGroupId: "rsp-web-443", port: 443, weight: 50 }, { vserverGroupId: "rsp-web-80", port: 80, weight: 50 }] }],
+            forceAttach: false,
+            forceDetach: false,
+        });
     });
     it("prefers the region input over the fallback", () => {
         expect(validateInputs({ ...validArgs(), region: "cn-shanghai" }, "cn-hangzhou").inputs?.region).toBe("cn-shanghai");

@@ -71,6 +71,13 @@ export interface ResourceSpec {
 
 export type ProgramSpec = ResourceSpec[];
 
+/** A real Pulumi program (TypeScript), copied into the stack's folder as index.ts and run as is. */
+export interface ProgramFile {
+    file: string;
+}
+
+export type Program = ProgramSpec | ProgramFile;
+
 export type OperationKind = "up" | "preview" | "refresh" | "destroy" | "export" | "import" | "cancel" | "outputs" | "remove";
 
 /** Options passed through to the Automation API call (`stack.up(opts)` etc.). */
@@ -229,6 +236,8 @@ export interface RunnerRequest {
     secretConfig?: Record<string, string>;
     removeConfig?: string[];
     resources?: ProgramSpec;
+    /** Set for a ProgramFile: the copy in the work dir that the runner loads. */
+    programFile?: string;
     exports?: Record<string, ProgramValue>;
     options?: OperationOptions;
     deployment?: Deployment;
@@ -673,7 +682,7 @@ export class E2EStack {
     secretConfig: Record<string, string>;
     private pendingConfigRemovals: string[] = [];
     /** The resources of the last up/preview/refresh/destroy (reused when an op gets none). */
-    lastProgram: ProgramSpec = [];
+    lastProgram: Program = [];
 
     constructor(
         readonly harness: E2EHarness,
@@ -695,8 +704,17 @@ export class E2EStack {
         else (secret ? this.secretConfig : this.config)[key] = value;
     }
 
-    private request(op: OperationKind, resources: ProgramSpec | undefined, per: PerOperation = {}): RunnerRequest {
-        if (resources) this.lastProgram = resources;
+    private request(op: OperationKind, program: Program | undefined, per: PerOperation = {}): RunnerRequest {
+        if (program) this.lastProgram = program;
+        const current = program ?? this.lastProgram;
+        let resources: ProgramSpec | undefined;
+        let programFile: string | undefined;
+        if (current && "file" in current) {
+            programFile = path.join(this.workDir, "index.ts");
+            fs.copyFileSync(current.file, programFile);
+        } else {
+            resources = current;
+        }
         const removeConfig = this.pendingConfigRemovals;
         this.pendingConfigRemovals = [];
         return {
@@ -712,14 +730,15 @@ export class E2EStack {
             config: this.config,
             secretConfig: this.secretConfig,
             removeConfig,
-            resources: resources ?? this.lastProgram,
+            resources,
+            programFile,
             exports: per.exports,
             options: per.options,
             keepEvents: per.keepEvents,
         };
     }
 
-    private async exec(op: OperationKind, resources: ProgramSpec | undefined, per: PerOperation = {}, extra: Partial<RunnerRequest> = {}): Promise<OperationResult> {
+    private async exec(op: OperationKind, resources: Program | undefined, per: PerOperation = {}, extra: Partial<RunnerRequest> = {}): Promise<OperationResult> {
         const k = this.harness.spawnRunner({ ...this.request(op, resources, per), ...extra }, per.timeoutMs ?? this.harness.opTimeoutMs);
         const result = await k.done;
         if (!result.ok && !per.allowFailure) throw new E2EOperationError(result);
@@ -727,22 +746,22 @@ export class E2EStack {
     }
 
     /** `pulumi up` with this program. Throws E2EOperationError on failure unless allowFailure. */
-    up(resources: ProgramSpec, per?: PerOperation): Promise<OperationResult> {
+    up(resources: Program, per?: PerOperation): Promise<OperationResult> {
         return this.exec("up", resources, per);
     }
 
     /** `pulumi preview`. */
-    preview(resources: ProgramSpec, per?: PerOperation): Promise<OperationResult> {
+    preview(resources: Program, per?: PerOperation): Promise<OperationResult> {
         return this.exec("preview", resources, per);
     }
 
     /** `pulumi refresh` (the program is used only with options.runProgram; default: last program). */
-    refresh(resources?: ProgramSpec, per?: PerOperation): Promise<OperationResult> {
+    refresh(resources?: Program, per?: PerOperation): Promise<OperationResult> {
         return this.exec("refresh", resources, per);
     }
 
     /** `pulumi destroy` (default: last program). */
-    destroy(resources?: ProgramSpec, per?: PerOperation): Promise<OperationResult> {
+    destroy(resources?: Program, per?: PerOperation): Promise<OperationResult> {
         return this.exec("destroy", resources, per);
     }
 
@@ -806,7 +825,7 @@ export class E2EStack {
     }
 
     /** Start an `up` that a test can kill mid-flight (SIGKILL to the runner, the CLI and the plugins). */
-    upKillable(resources: ProgramSpec, per: PerOperation = {}): KillableOperation {
+    upKillable(resources: Program, per: PerOperation = {}): KillableOperation {
         return this.harness.spawnRunner(this.request("up", resources, per), per.timeoutMs ?? this.harness.opTimeoutMs);
     }
 

@@ -92,6 +92,12 @@ function materializeOpts(opts, byName) {
 }
 
 function program() {
+    if (req.programFile) {
+        return async () => {
+            require("tsx/cjs/api").register();
+            return { ...require(req.programFile) };
+        };
+    }
     return async () => {
         const pkgPath = resolveFromWorkDir(req.packageName);
         const pkg = require(pkgPath);
