@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent build
 bash scripts/ensure-pulumi.sh >/dev/null
-exec tsx scripts/demo.ts
+exec tsx scripts/demo.ts "$@"
