@@ -253,6 +253,8 @@ export interface HarnessOptions {
     defaultType?: string;
     /** Program root (its node_modules holds the package copy). Default <repo>/.tools/e2e. */
     programRoot?: string;
+    /** The program root already has the package installed (e.g. from the npm tarball): copy nothing. */
+    preinstalled?: boolean;
     /** Env for every invocation (after scrubbing ambient ALIBABA_CLOUD_* / ALICLOUD_* / PULUMI_*). */
     env?: Record<string, string | undefined>;
     /** Default timeout of one operation, ms. Default 180000. */
@@ -501,7 +503,9 @@ export class E2EHarness {
     static async start(opts: HarnessOptions = {}): Promise<E2EHarness> {
         const pulumiPath = opts.pulumiPath ?? (await ensurePulumiCli());
         const programRoot = opts.programRoot ?? path.join(REPO_ROOT, ".tools", "e2e");
-        const { name } = installPackageCopy(programRoot, opts.packageSource ?? REPO_ROOT, opts.packageName);
+        const name = opts.preinstalled
+            ? (opts.packageName ?? DEFAULT_PACKAGE_NAME)
+            : installPackageCopy(programRoot, opts.packageSource ?? REPO_ROOT, opts.packageName).name;
         const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-e2e-"));
         for (const d of ["backend", "home", "io", "userhome"]) fs.mkdirSync(path.join(tmpDir, d));
 
