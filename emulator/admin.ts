@@ -1,0 +1,177 @@
+/**
+ * The unsigned admin API (JSON over HTTP) for CLI mode: the same operations as EmulatorControl.
+ *
+ *   GET    /__emulator/state                                   current state
+ *   PUT    /__emulator/state                  StateSeed        replace state
+ *   POST   /__emulator/reset                                   back to the initial seed
+ *   GET    /__emulator/calls[?action=X&ok=true|false]          call log
+ *   DELETE /__emulator/calls                                   clear the call log
+ *   GET    /__emulator/faults                                  {rules, busyWindows}
+ *   POST   /__emulator/faults                 FaultRule        -> {id}
+ *   POST   /__emulator/busy                   BusyWindow       -> {id}
+ *   DELETE /__emulator/faults[/ID]                             clear all, or one rule/window
+ *   PATCH  /__emulator/scaling-groups/SG      ScalingGroupPatch
+ *   POST   /__emulator/scaling-groups/SG/instances  {instanceId, lifecycleState?}
+ *   DELETE /__emulator/scaling-groups/SG/instances/ID
+ *   PATCH  /__emulator/load-balancers/LB      LoadBalancerPatch
+ *   GET    /__emulator/vserver-groups/ID/backend-servers
+ *   POST   /__emulator/clock                  {offsetMs}
+ *   POST   /__emulator/random-seed            {seed}
+ *   POST   /__emulator/keys                   AccessKey   (GET lists the access key ids only)
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CallFilter, EmulatorControl, LoadBalancerPatch, ScalingGroupPatch } from "./control";
+import type { BusyWindow, FaultRule } from "./faults";
+import type { AccessKey } from "./signature";
+import type { InstanceState, StateSeed } from "./state";
+
+export const ADMIN_PREFIX = "/__emulator/";
+
+class AdminError extends Error {
+    constructor(
+        readonly status: number,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+type Json = Record<string, unknown>;
+
+function object(body: Buffer): Json {
+    let value: unknown;
+    try {
+        value = body.length ? JSON.parse(body.toString("utf8")) : {};
+    } catch {
+        throw new AdminError(400, "body is not JSON");
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new AdminError(400, "body must be a JSON object");
+    }
+    return value as Json;
+}
+
+function field<T extends "string" | "number" | "boolean">(
+    o: Json,
+    name: string,
+    type: T,
+    optional = false,
+): (T extends "string" ? string : T extends "number" ? number : boolean) | undefined {
+    const v = o[name];
+    if (v === undefined && optional) return undefined;
+    if (typeof v !== type) throw new AdminError(400, `"${name}" must be a ${type}`);
+    return v as T extends "string" ? string : T extends "number" ? number : boolean;
+}
+
+type Route = [method: string, pattern: RegExp, run: (m: string[], body: Buffer, url: URL) => unknown];
+
+function routes(control: EmulatorControl): Route[] {
+    return [
+        ["GET", /^state$/, () => control.state()],
+        ["PUT", /^state$/, (_, b) => control.seed(object(b) as StateSeed)],
+        ["POST", /^reset$/, () => control.reset()],
+        [
+            "GET",
+            /^calls$/,
+            (_, __, url) => {
+                const filter: CallFilter = {};
+                const action = url.searchParams.get("action");
+                const ok = url.searchParams.get("ok");
+                if (action) filter.action = action;
+                if (ok) filter.ok = ok === "true";
+                return control.calls(filter);
+            },
+        ],
+        ["DELETE", /^calls$/, () => control.clearCalls()],
+        ["GET", /^faults$/, () => control.faults()],
+        ["POST", /^faults$/, (_, b) => ({ id: control.addFault(faultRule(object(b))) })],
+        ["POST", /^busy$/, (_, b) => ({ id: control.busy(busyWindow(object(b))) })],
+        ["DELETE", /^faults$/, () => control.clearFaults()],
+        ["DELETE", /^faults\/(\d+)$/, (m) => control.removeFault(Number(m[1]))],
+        ["PATCH", /^scaling-groups\/([^/]+)$/, (m, b) => control.updateScalingGroup(m[1], object(b) as ScalingGroupPatch)],
+        [
+            "POST",
+            /^scaling-groups\/([^/]+)\/instances$/,
+            (m, b) => {
+                const o = object(b);
+                control.addInstance(
+                    m[1],
+                    field(o, "instanceId", "string") as string,
+                    field(o, "lifecycleState", "string", true) as InstanceState | undefined,
+                );
+            },
+        ],
+        ["DELETE", /^scaling-groups\/([^/]+)\/instances\/([^/]+)$/, (m) => control.removeInstance(m[1], m[2])],
+        ["PATCH", /^load-balancers\/([^/]+)$/, (m, b) => control.updateLoadBalancer(m[1], object(b) as LoadBalancerPatch)],
+        ["GET", /^vserver-groups\/([^/]+)\/backend-servers$/, (m) => control.backendServers(m[1])],
+        ["POST", /^clock$/, (_, b) => control.setClockOffset(field(object(b), "offsetMs", "number") as number)],
+        ["POST", /^random-seed$/, (_, b) => control.setRandomSeed(field(object(b), "seed", "number") as number)],
+        ["GET", /^keys$/, () => control.keys().map((k) => ({ accessKeyId: k.accessKeyId }))],
+        ["POST", /^keys$/, (_, b) => control.addKey(accessKey(object(b)))],
+    ];
+}
+
+function faultRule(o: Json): FaultRule {
+    const kind = field(o, "kind", "string") as string;
+    if (!["throttling", "internalError", "serviceUnavailable", "connectionReset", "latency"].includes(kind)) {
+        throw new AdminError(400, `unknown fault kind "${kind}"`);
+    }
+    const actions = o.actions;
+    if (actions !== undefined && !(Array.isArray(actions) && actions.every((a) => typeof a === "string"))) {
+        throw new AdminError(400, '"actions" must be an array of strings');
+    }
+    return {
+        kind: kind as FaultRule["kind"],
+        actions: actions as string[] | undefined,
+        probability: field(o, "probability", "number", true),
+        times: field(o, "times", "number", true),
+        latencyMs: field(o, "latencyMs", "number", true),
+    };
+}
+
+function busyWindow(o: Json): BusyWindow {
+    const code = field(o, "code", "string", true);
+    if (code !== undefined && code !== "IncorrectScalingGroupStatus" && code !== "ScalingActivityInProgress") {
+        throw new AdminError(400, `unknown busy code "${code}"`);
+    }
+    return {
+        scalingGroupId: field(o, "scalingGroupId", "string") as string,
+        code,
+        calls: field(o, "calls", "number", true),
+        durationMs: field(o, "durationMs", "number", true),
+    };
+}
+
+function accessKey(o: Json): AccessKey {
+    const expires = o.tokenExpiresAt;
+    if (expires !== undefined && typeof expires !== "number" && typeof expires !== "string") {
+        throw new AdminError(400, '"tokenExpiresAt" must be a number or a string');
+    }
+    return {
+        accessKeyId: field(o, "accessKeyId", "string") as string,
+        accessKeySecret: field(o, "accessKeySecret", "string") as string,
+        securityToken: field(o, "securityToken", "string", true),
+        tokenExpiresAt: expires,
+    };
+}
+
+export function handleAdmin(control: EmulatorControl, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    const url = new URL(req.url ?? "/", "http://emulator");
+    const rest = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
+    let status = 200;
+    let result: unknown;
+    try {
+        const route = routes(control)
+            .map(([method, pattern, run]) => ({ method, match: pattern.exec(rest), run }))
+            .find((r) => r.match && r.method === req.method);
+        if (!route?.match) throw new AdminError(404, `no admin route ${req.method} ${url.pathname}`);
+        const params = route.match.map((s) => decodeURIComponent(s));
+        result = route.run(params, body, url) ?? { ok: true };
+    } catch (e) {
+        status = e instanceof AdminError ? e.status : 400;
+        result = { error: e instanceof Error ? e.message : String(e) };
+    }
+    const text = JSON.stringify(result);
+    res.writeHead(status, { "content-type": "application/json;charset=utf-8", "content-length": Buffer.byteLength(text) });
+    res.end(text);
+}

@@ -1,0 +1,71 @@
+/** An API error as Alibaba Cloud returns it: HTTP status, code and message. */
+export class ApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+export const errors = {
+    missingParameter: (name: string) =>
+        new ApiError(
+            400,
+            "MissingParameter",
+            `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
+        ),
+    invalidParameter: (name: string) => new ApiError(400, "InvalidParameter", `The specified value of parameter "${name}" is not valid.`),
+    invalidAction: () => new ApiError(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."),
+
+    // authentication
+    incompleteSignature: () => new ApiError(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards."),
+    accessKeyNotFound: () => new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
+    signatureMismatch: () => new ApiError(400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation."),
+    timestampFormat: () => new ApiError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."),
+    timestampExpired: () => new ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."),
+    nonceUsed: () => new ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already."),
+    tokenMismatch: () =>
+        new ApiError(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey."),
+    tokenExpired: () => new ApiError(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."),
+
+    // injected faults
+    throttling: () => new ApiError(400, "Throttling.User", "Request was denied due to user flow control."),
+    internalError: () =>
+        new ApiError(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure."),
+    serviceUnavailable: () => new ApiError(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
+
+    // ESS
+    scalingGroupNotFound: () => new ApiError(404, "InvalidScalingGroupId.NotFound", "The specified scaling group does not exist."),
+    incorrectScalingGroupStatus: () =>
+        new ApiError(403, "IncorrectScalingGroupStatus", "The current status of the specified scaling group does not support this action."),
+    scalingActivityInProgress: () =>
+        new ApiError(
+            403,
+            "ScalingActivityInProgress",
+            "You cannot change the specified scaling group while a scaling activity is in progress.",
+        ),
+    loadBalancerNotFound: () => new ApiError(404, "InvalidLoadBalancerId.NotFound", "The specified load balancer does not exist."),
+    loadBalancerRegionMismatch: () =>
+        new ApiError(
+            400,
+            "InvalidLoadBalancerId.RegionMismatch",
+            "The specified load balancer and the scaling group are not in the same region.",
+        ),
+    incorrectLoadBalancerStatus: () =>
+        new ApiError(400, "IncorrectLoadBalancerStatus", "The current status of the specified load balancer does not support this action."),
+    incorrectLoadBalancerHealthCheck: () =>
+        new ApiError(400, "IncorrectLoadBalancerHealthCheck", "The specified load balancer has no listener with health check enabled."),
+    vServerGroupNotInLoadBalancer: () =>
+        new ApiError(
+            400,
+            "InvalidVServerGroupId.ForLoadBalancer",
+            "The specified VServer group does not exist in the specified load balancer.",
+        ),
+    vServerGroupQuotaExceeded: () =>
+        new ApiError(400, "QuotaExceeded.VServerGroup", "The number of VServer groups attached to the scaling group exceeds the quota."),
+
+    // SLB
+    vServerGroupNotFound: () => new ApiError(404, "InvalidVServerGroupId.NotFound", "The specified VServerGroupId does not exist."),
+};

@@ -1,0 +1,45 @@
+/**
+ * The demo fixture, embedded so that the compiled CLI needs no JSON file next to it.
+ * `emulator/fixtures/demo.json` holds the same data for `--state` and for other tools.
+ */
+import type { StateSeed } from "./state";
+
+export const DEMO_REGION = "cn-hangzhou";
+
+export const DEMO_FIXTURE: StateSeed = {
+    scalingGroups: [
+        {
+            scalingGroupId: "asg-demo",
+            scalingGroupName: "demo",
+            regionId: DEMO_REGION,
+            vServerGroupQuota: 5,
+            instances: ["i-demo-1", "i-demo-2"],
+        },
+        {
+            scalingGroupId: "asg-demo-2",
+            scalingGroupName: "demo-2",
+            regionId: DEMO_REGION,
+            vServerGroupQuota: 5,
+            instances: ["i-demo-3"],
+        },
+    ],
+    loadBalancers: [
+        {
+            loadBalancerId: "lb-web",
+            regionId: DEMO_REGION,
+            vServerGroups: [
+                { vServerGroupId: "rsp-web-80", vServerGroupName: "web-80" },
+                { vServerGroupId: "rsp-web-443", vServerGroupName: "web-443" },
+                { vServerGroupId: "rsp-web-8443", vServerGroupName: "web-8443" },
+            ],
+        },
+        {
+            loadBalancerId: "lb-api",
+            regionId: DEMO_REGION,
+            vServerGroups: [
+                { vServerGroupId: "rsp-api-8080", vServerGroupName: "api-8080" },
+                { vServerGroupId: "rsp-api-9090", vServerGroupName: "api-9090" },
+            ],
+        },
+    ],
+};

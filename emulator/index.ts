@@ -1,0 +1,22 @@
+export { startEmulator, generateKey, type Emulator, type EmulatorOptions } from "./server";
+export type { EmulatorControl, CallRecord, CallFilter, ScalingGroupPatch, LoadBalancerPatch } from "./control";
+export type { FaultRule, FaultKind, ActiveFaultRule, BusyWindow, BusyCode, ActiveBusyWindow } from "./faults";
+export type { AccessKey } from "./signature";
+export type {
+    StateSeed,
+    ScalingGroupSeed,
+    LoadBalancerSeed,
+    VServerGroupSeed,
+    EmulatorState,
+    ScalingGroup,
+    LoadBalancer,
+    VServerGroup,
+    BackendServer,
+    Attachment,
+    Instance,
+    InstanceState,
+    LifecycleState,
+    LoadBalancerStatus,
+} from "./state";
+export { DEMO_FIXTURE, DEMO_REGION } from "./fixtures";
+export { ADMIN_PREFIX } from "./admin";

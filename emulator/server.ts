@@ -1,0 +1,194 @@
+/**
+ * One HTTP server for both products: the signed ESS/SLB API on `/` (RPC style, dispatched on
+ * action + version) and the unsigned admin API under `/__emulator/`.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ActionHandler } from "./actions";
+import { ADMIN_PREFIX, handleAdmin } from "./admin";
+import { type CallRecord, EmulatorCore, type EmulatorControl } from "./control";
+import { ApiError, errors } from "./errors";
+import { ESS_VERSION, essActions } from "./ess";
+import type { ErrorFault } from "./faults";
+import { type AccessKey, isCommonParam, type Params, type SignedRequest, SignatureVerifier } from "./signature";
+import { SLB_VERSION, slbActions } from "./slb";
+import type { StateSeed } from "./state";
+
+export interface EmulatorOptions {
+    /** Default 0: an ephemeral port. */
+    port?: number;
+    /** Default 127.0.0.1. */
+    hostname?: string;
+    /** Accepted key pairs; default one generated pair. */
+    keys?: AccessKey[];
+    /** Initial cloud state (also what reset() returns to); default empty. */
+    state?: StateSeed;
+    /** Default MaxNumberOfVServerGroups for seeded scaling groups without their own (default 5). */
+    vServerGroupQuota?: number;
+    /** PRNG seed for fault probabilities (default 1). */
+    randomSeed?: number;
+}
+
+export interface Emulator {
+    /** e.g. http://127.0.0.1:41234 */
+    endpoint: string;
+    /** e.g. 127.0.0.1:41234 (what @alicloud/openapi-client takes as Config.endpoint) */
+    host: string;
+    port: number;
+    /** The key pairs accepted at start (control.keys() for the current list). */
+    keys: AccessKey[];
+    control: EmulatorControl;
+    close(): Promise<void>;
+}
+
+const PRODUCTS: Record<string, { host: string; actions: Record<string, ActionHandler> }> = {
+    [ESS_VERSION]: { host: "ess.aliyuncs.com", actions: essActions },
+    [SLB_VERSION]: { host: "slb.aliyuncs.com", actions: slbActions },
+};
+
+const FAULT_ERRORS: Record<Exclude<ErrorFault, "connectionReset">, () => ApiError> = {
+    throttling: errors.throttling,
+    internalError: errors.internalError,
+    serviceUnavailable: errors.serviceUnavailable,
+};
+
+export function generateKey(): AccessKey {
+    return {
+        accessKeyId: "EMUKEY" + randomBytes(9).toString("hex").toUpperCase(),
+        accessKeySecret: randomBytes(20).toString("base64url"),
+    };
+}
+
+/** First occurrence wins, so signature checking and the action see the same value. */
+function parseParams(text: string): Params {
+    const params: Params = {};
+    for (const [k, v] of new URLSearchParams(text)) if (!(k in params)) params[k] = v;
+    return params;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => resolve(Buffer.concat(chunks)));
+        req.on("error", reject);
+    });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, requestId?: string): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+        "content-type": "application/json;charset=utf-8",
+        "content-length": Buffer.byteLength(text),
+        ...(requestId ? { "x-acs-request-id": requestId } : {}),
+    });
+    res.end(text);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const [path, rawQuery = ""] = (req.url ?? "/").split(/\?(.*)/s);
+    const query = parseParams(rawQuery);
+    const contentType = String(req.headers["content-type"] ?? "");
+    const form = contentType.startsWith("application/x-www-form-urlencoded") ? parseParams(body.toString("utf8")) : {};
+    const signed: SignedRequest = { method: req.method ?? "GET", path, query, form, body, headers: req.headers };
+    const algorithm = SignatureVerifier.algorithmOf(signed);
+    const all: Params = { ...query, ...form };
+    const header = (name: string) => String(req.headers[name] ?? "");
+    const action = algorithm === "v3" ? header("x-acs-action") : (all.Action ?? "");
+    const version = algorithm === "v3" ? header("x-acs-version") : (all.Version ?? "");
+    const params = Object.fromEntries(Object.entries(all).filter(([k]) => !isCommonParam(k)));
+    const requestId = randomUUID().toUpperCase();
+    const product = PRODUCTS[version];
+    const call: Omit<CallRecord, "seq" | "time" | "status"> = { action, version, params, requestId };
+
+    const fail = (error: ApiError, extra: Partial<CallRecord> = {}) => {
+        core.record({ ...call, ...extra, status: error.status, code: error.code });
+        sendJson(
+            res,
+            error.status,
+            {
+                RequestId: requestId,
+                HostId: product?.host ?? header("host"),
+                Code: error.code,
+                Message: error.message,
+                Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}`,
+            },
+            requestId,
+        );
+    };
+
+    try {
+        const handler = product?.actions[action];
+        if (!handler) throw errors.invalidAction();
+        const verified = core.verifier.verify(signed);
+        call.signatureAlgorithm = verified.algorithm;
+        call.accessKeyId = verified.accessKeyId;
+        const decision = core.faultInjector.decide(action);
+        if (decision.latencyMs > 0) {
+            call.latencyMs = decision.latencyMs;
+            await sleep(decision.latencyMs);
+        }
+        // From here on everything is synchronous: the change and its log entry are atomic.
+        if (decision.fault === "connectionReset") {
+            core.record({ ...call, status: 0, fault: "connectionReset" });
+            req.socket.destroy();
+            return;
+        }
+        if (decision.fault) {
+            fail(FAULT_ERRORS[decision.fault](), { fault: decision.fault });
+            return;
+        }
+        const outcome = core.run(handler, params);
+        if (!outcome.ok) {
+            fail(outcome.error, outcome.busy ? { fault: "busy" } : {});
+            return;
+        }
+        core.record({ ...call, status: 200 });
+        sendJson(res, 200, { RequestId: requestId, ...outcome.body }, requestId);
+    } catch (e) {
+        if (e instanceof ApiError) fail(e);
+        else fail(errors.internalError());
+    }
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+    const keys = options.keys ?? [generateKey()];
+    const core = new EmulatorCore({
+        keys,
+        state: options.state,
+        vServerGroupQuota: options.vServerGroupQuota,
+        randomSeed: options.randomSeed,
+    });
+    const server = createServer((req, res) => {
+        readBody(req)
+            .then(async (body) => {
+                if ((req.url ?? "").startsWith(ADMIN_PREFIX)) handleAdmin(core, req, res, body);
+                else await handleApi(core, req, res, body);
+            })
+            .catch((e: unknown) => {
+                if (!res.headersSent) sendJson(res, 500, { Code: "InternalError", Message: String(e) });
+            });
+    });
+    const hostname = options.hostname ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 0, hostname, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+    return {
+        endpoint: `http://${host}`,
+        host,
+        port,
+        keys: keys.map((k) => ({ ...k })),
+        control: core,
+        close: () =>
+            new Promise<void>((resolve, reject) => {
+                server.close((err) => (err ? reject(err) : resolve()));
+                server.closeAllConnections();
+            }),
+    };
+}

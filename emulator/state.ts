@@ -1,0 +1,219 @@
+/**
+ * The emulated cloud: scaling groups, their instances and VServer group attachments, and the
+ * SLB load balancers whose VServer groups hold backend servers. Everything here is synchronous
+ * so that a mutation is atomic with respect to other requests.
+ */
+
+export type LifecycleState = "Active" | "Inactive" | "Deleting";
+export type InstanceState = "InService" | "Pending" | "Standby" | "Protected" | "Removing";
+export type LoadBalancerStatus = "active" | "inactive" | "locked";
+
+export interface Instance {
+    instanceId: string;
+    lifecycleState: InstanceState;
+}
+
+/** One attachment: identity is (loadBalancerId, vServerGroupId, port). */
+export interface Attachment {
+    loadBalancerId: string;
+    vServerGroupId: string;
+    port: number;
+    weight: number;
+}
+
+export interface ScalingGroup {
+    scalingGroupId: string;
+    scalingGroupName: string;
+    regionId: string;
+    lifecycleState: LifecycleState;
+    /** A scaling activity is running: changes are refused with IncorrectScalingGroupStatus. */
+    activityInProgress: boolean;
+    /** Max number of attachments (MaxNumberOfVServerGroups). */
+    vServerGroupQuota: number;
+    instances: Instance[];
+    vServerGroups: Attachment[];
+}
+
+export interface BackendServer {
+    serverId: string;
+    port: number;
+    weight: number;
+    type: "ecs";
+}
+
+export interface VServerGroup {
+    vServerGroupId: string;
+    vServerGroupName: string;
+    backendServers: BackendServer[];
+}
+
+export interface LoadBalancer {
+    loadBalancerId: string;
+    regionId: string;
+    status: LoadBalancerStatus;
+    /** At least one listener has health check on (an AttachVServerGroups precondition). */
+    healthCheck: boolean;
+    vServerGroups: VServerGroup[];
+}
+
+export interface EmulatorState {
+    scalingGroups: ScalingGroup[];
+    loadBalancers: LoadBalancer[];
+}
+
+/** Seed input: the same shapes with defaults for everything but ids and region. */
+export interface ScalingGroupSeed {
+    scalingGroupId: string;
+    regionId: string;
+    scalingGroupName?: string;
+    lifecycleState?: LifecycleState;
+    activityInProgress?: boolean;
+    vServerGroupQuota?: number;
+    instances?: Array<string | { instanceId: string; lifecycleState?: InstanceState }>;
+    vServerGroups?: Array<Omit<Attachment, "weight"> & { weight?: number }>;
+}
+
+export interface VServerGroupSeed {
+    vServerGroupId: string;
+    vServerGroupName?: string;
+    backendServers?: Array<Omit<BackendServer, "type" | "weight"> & { weight?: number; type?: "ecs" }>;
+}
+
+export interface LoadBalancerSeed {
+    loadBalancerId: string;
+    regionId: string;
+    status?: LoadBalancerStatus;
+    healthCheck?: boolean;
+    vServerGroups?: Array<string | VServerGroupSeed>;
+}
+
+export interface StateSeed {
+    scalingGroups?: ScalingGroupSeed[];
+    loadBalancers?: LoadBalancerSeed[];
+}
+
+export const DEFAULT_VSERVER_GROUP_QUOTA = 5;
+export const DEFAULT_WEIGHT = 50;
+
+export function buildState(seed: StateSeed, defaultQuota = DEFAULT_VSERVER_GROUP_QUOTA): EmulatorState {
+    return {
+        scalingGroups: (seed.scalingGroups ?? []).map((g) => ({
+            scalingGroupId: g.scalingGroupId,
+            scalingGroupName: g.scalingGroupName ?? g.scalingGroupId,
+            regionId: g.regionId,
+            lifecycleState: g.lifecycleState ?? "Active",
+            activityInProgress: g.activityInProgress ?? false,
+            vServerGroupQuota: g.vServerGroupQuota ?? defaultQuota,
+            instances: (g.instances ?? []).map((i) =>
+                typeof i === "string"
+                    ? { instanceId: i, lifecycleState: "InService" as const }
+                    : { instanceId: i.instanceId, lifecycleState: i.lifecycleState ?? "InService" },
+            ),
+            vServerGroups: (g.vServerGroups ?? []).map((a) => ({ ...a, weight: a.weight ?? DEFAULT_WEIGHT })),
+        })),
+        loadBalancers: (seed.loadBalancers ?? []).map((lb) => ({
+            loadBalancerId: lb.loadBalancerId,
+            regionId: lb.regionId,
+            status: lb.status ?? "active",
+            healthCheck: lb.healthCheck ?? true,
+            vServerGroups: (lb.vServerGroups ?? []).map((v) => {
+                const s: VServerGroupSeed = typeof v === "string" ? { vServerGroupId: v } : v;
+                return {
+                    vServerGroupId: s.vServerGroupId,
+                    vServerGroupName: s.vServerGroupName ?? s.vServerGroupId,
+                    backendServers: (s.backendServers ?? []).map((b) => ({
+                        serverId: b.serverId,
+                        port: b.port,
+                        weight: b.weight ?? DEFAULT_WEIGHT,
+                        type: "ecs" as const,
+                    })),
+                };
+            }),
+        })),
+    };
+}
+
+export function sameAttachment(a: Omit<Attachment, "weight">, b: Omit<Attachment, "weight">): boolean {
+    return a.loadBalancerId === b.loadBalancerId && a.vServerGroupId === b.vServerGroupId && a.port === b.port;
+}
+
+export function findScalingGroup(state: EmulatorState, id: string): ScalingGroup | undefined {
+    return state.scalingGroups.find((g) => g.scalingGroupId === id);
+}
+
+export function findLoadBalancer(state: EmulatorState, id: string): LoadBalancer | undefined {
+    return state.loadBalancers.find((lb) => lb.loadBalancerId === id);
+}
+
+export function findVServerGroup(
+    state: EmulatorState,
+    vServerGroupId: string,
+): { loadBalancer: LoadBalancer; group: VServerGroup } | undefined {
+    for (const loadBalancer of state.loadBalancers) {
+        const group = loadBalancer.vServerGroups.find((v) => v.vServerGroupId === vServerGroupId);
+        if (group) return { loadBalancer, group };
+    }
+    return undefined;
+}
+
+function addBackend(group: VServerGroup, serverId: string, port: number, weight: number): void {
+    if (!group.backendServers.some((b) => b.serverId === serverId && b.port === port)) {
+        group.backendServers.push({ serverId, port, weight, type: "ecs" });
+    }
+}
+
+function removeBackends(group: VServerGroup, serverIds: ReadonlySet<string>, port: number): void {
+    group.backendServers = group.backendServers.filter((b) => !(serverIds.has(b.serverId) && b.port === port));
+}
+
+/** Adds new attachments (already attached ones are left alone); with force, registers InService instances. */
+export function attach(state: EmulatorState, group: ScalingGroup, entries: Attachment[], force: boolean): void {
+    for (const entry of entries) {
+        if (group.vServerGroups.some((a) => sameAttachment(a, entry))) continue;
+        group.vServerGroups.push({ ...entry });
+        if (!force) continue;
+        const target = findVServerGroup(state, entry.vServerGroupId)?.group;
+        if (!target) continue;
+        for (const instance of group.instances) {
+            if (instance.lifecycleState === "InService") addBackend(target, instance.instanceId, entry.port, entry.weight);
+        }
+    }
+}
+
+/** Removes the attachments that exist (others are ignored); with force, deregisters the group's instances. */
+export function detach(state: EmulatorState, group: ScalingGroup, entries: Array<Omit<Attachment, "weight">>, force: boolean): void {
+    const removed = group.vServerGroups.filter((a) => entries.some((e) => sameAttachment(a, e)));
+    group.vServerGroups = group.vServerGroups.filter((a) => !removed.includes(a));
+    if (!force) return;
+    const ids = new Set(group.instances.map((i) => i.instanceId));
+    for (const entry of removed) {
+        const target = findVServerGroup(state, entry.vServerGroupId)?.group;
+        if (target) removeBackends(target, ids, entry.port);
+    }
+}
+
+/** An instance joins the scaling group: ESS registers it with every attached VServer group. */
+export function addInstance(
+    state: EmulatorState,
+    group: ScalingGroup,
+    instanceId: string,
+    lifecycleState: InstanceState = "InService",
+): void {
+    if (!group.instances.some((i) => i.instanceId === instanceId)) {
+        group.instances.push({ instanceId, lifecycleState });
+    }
+    if (lifecycleState !== "InService") return;
+    for (const a of group.vServerGroups) {
+        const target = findVServerGroup(state, a.vServerGroupId)?.group;
+        if (target) addBackend(target, instanceId, a.port, a.weight);
+    }
+}
+
+/** An instance leaves the scaling group: ESS deregisters it from every attached VServer group. */
+export function removeInstance(state: EmulatorState, group: ScalingGroup, instanceId: string): void {
+    group.instances = group.instances.filter((i) => i.instanceId !== instanceId);
+    for (const a of group.vServerGroups) {
+        const target = findVServerGroup(state, a.vServerGroupId)?.group;
+        if (target) removeBackends(target, new Set([instanceId]), a.port);
+    }
+}
