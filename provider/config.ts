@@ -44,13 +44,26 @@ export function staticAccessKey(config: StackConfig | undefined, env: Env = proc
     const id = first(env.ALIBABA_CLOUD_ACCESS_KEY_ID, env.ALICLOUD_ACCESS_KEY);
     const secret = first(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, env.ALICLOUD_SECRET_KEY);
     if (!id || !secret) return undefined;
-    return { accessKeyId: id, accessKeySecret: secret, securityToken: first(env.ALIBABA_CLOUD_SECURITY_TOKEN, env.ALICLOUD_SECURITY_TOKEN) };
+    return {
+        accessKeyId: id,
+        accessKeySecret: secret,
+        securityToken: first(env.ALIBABA_CLOUD_SECURITY_TOKEN, env.ALICLOUD_SECURITY_TOKEN),
+    };
 }
 
 // Regions served by the central endpoint; the others have their own.
 const CENTRAL_ENDPOINT_REGIONS = new Set([
-    "cn-qingdao", "cn-beijing", "cn-hangzhou", "cn-shanghai", "cn-shenzhen", "cn-hongkong",
-    "ap-southeast-1", "us-east-1", "us-west-1", "cn-hangzhou-finance", "cn-shanghai-finance-1",
+    "cn-qingdao",
+    "cn-beijing",
+    "cn-hangzhou",
+    "cn-shanghai",
+    "cn-shenzhen",
+    "cn-hongkong",
+    "ap-southeast-1",
+    "us-east-1",
+    "us-west-1",
+    "cn-hangzhou-finance",
+    "cn-shanghai-finance-1",
 ]);
 
 /** ALIBABA_CLOUD_ESS_ENDPOINT (e.g. http://127.0.0.1:8080, or a VPC endpoint) wins over the public one. */

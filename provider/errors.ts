@@ -43,7 +43,8 @@ const HINTS: Record<string, string> = {
     "InvalidVServerGroupId.ForLoadBalancer": "check that each vserverGroupId belongs to the loadbalancerId it is listed under",
     "InvalidScalingGroupId.NotFound": "check scalingGroupId and region",
     "InvalidAccessKeyId.NotFound": "the AccessKey ID is not known: check alicloud:accessKey or ALIBABA_CLOUD_ACCESS_KEY_ID",
-    SignatureDoesNotMatch: "the AccessKey secret does not match the AccessKey ID: check alicloud:secretKey or ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    SignatureDoesNotMatch:
+        "the AccessKey secret does not match the AccessKey ID: check alicloud:secretKey or ALIBABA_CLOUD_ACCESS_KEY_SECRET",
     "InvalidTimeStamp.Expired": "the machine's clock is off: synchronise it (NTP) and retry",
     "InvalidSecurityToken.Expired": "the STS token has expired: obtain a fresh one",
     "InvalidSecurityToken.MismatchWithAccessKey": "the STS token does not belong to this AccessKey ID",

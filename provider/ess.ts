@@ -39,7 +39,9 @@ type Body = Record<string, unknown>;
 export function vserverGroupParams(entries: readonly Entry[], withWeight: boolean): Params {
     const groups = toVServerGroups(entries);
     if (groups.length > MAX_LOAD_BALANCERS_PER_CALL || groups.some((g) => g.vserverAttributes.length > MAX_GROUPS_PER_LOAD_BALANCER)) {
-        throw new Error(`one call may name at most ${MAX_LOAD_BALANCERS_PER_CALL} load balancers × ${MAX_GROUPS_PER_LOAD_BALANCER} groups; split with splitIntoCalls`);
+        throw new Error(
+            `one call may name at most ${MAX_LOAD_BALANCERS_PER_CALL} load balancers × ${MAX_GROUPS_PER_LOAD_BALANCER} groups; split with splitIntoCalls`,
+        );
     }
     const params: Params = {};
     groups.forEach((g, i) => {
@@ -85,26 +87,31 @@ export class EssClient {
 
     static create(options: EssClientOptions): EssClient {
         const { default: Client, Config } = require("@alicloud/openapi-client") as typeof import("@alicloud/openapi-client");
-        const { default: Credential, Config: CredentialConfig } = require("@alicloud/credentials") as typeof import("@alicloud/credentials");
+        const { default: Credential, Config: CredentialConfig } =
+            require("@alicloud/credentials") as typeof import("@alicloud/credentials");
         const key = options.accessKey;
         const credential = key
-            ? new Credential(new CredentialConfig({
-                  type: key.securityToken ? "sts" : "access_key",
-                  accessKeyId: key.accessKeyId,
-                  accessKeySecret: key.accessKeySecret,
-                  securityToken: key.securityToken,
-              }))
+            ? new Credential(
+                  new CredentialConfig({
+                      type: key.securityToken ? "sts" : "access_key",
+                      accessKeyId: key.accessKeyId,
+                      accessKeySecret: key.accessKeySecret,
+                      securityToken: key.securityToken,
+                  }),
+              )
             : new Credential();
-        const api = new Client(new Config({
-            credential,
-            endpoint: options.endpoint.host,
-            protocol: options.endpoint.protocol,
-            regionId: options.region,
-            readTimeout: options.readTimeoutMs,
-            connectTimeout: Math.min(options.readTimeoutMs, 5000),
-            userAgent: "pulumi-alicloud-ess-vserver-groups",
-            signatureAlgorithm: options.signatureV1 ? "v2" : undefined,
-        }));
+        const api = new Client(
+            new Config({
+                credential,
+                endpoint: options.endpoint.host,
+                protocol: options.endpoint.protocol,
+                regionId: options.region,
+                readTimeout: options.readTimeoutMs,
+                connectTimeout: Math.min(options.readTimeoutMs, 5000),
+                userAgent: "pulumi-alicloud-ess-vserver-groups",
+                signatureAlgorithm: options.signatureV1 ? "v2" : undefined,
+            }),
+        );
         return new EssClient(api, options);
     }
 
@@ -174,7 +181,9 @@ export class EssClient {
             },
             {
                 onRetry: (err: EssError, attempt, delayMs) =>
-                    this.options.onRetry?.(`${action} on ${params.ScalingGroupId ?? this.options.region}: ${err.code}, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`),
+                    this.options.onRetry?.(
+                        `${action} on ${params.ScalingGroupId ?? this.options.region}: ${err.code}, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`,
+                    ),
             },
         );
     }

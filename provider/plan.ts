@@ -34,11 +34,7 @@ export function entryKey(e: Pick<Entry, "loadbalancerId" | "vserverGroupId" | "p
 }
 
 function compareEntries(a: Entry, b: Entry): number {
-    return (
-        a.loadbalancerId.localeCompare(b.loadbalancerId) ||
-        a.vserverGroupId.localeCompare(b.vserverGroupId) ||
-        a.port - b.port
-    );
+    return a.loadbalancerId.localeCompare(b.loadbalancerId) || a.vserverGroupId.localeCompare(b.vserverGroupId) || a.port - b.port;
 }
 
 /** Flattens the nested input shape into a sorted entry list, filling in the default weight. */
@@ -152,9 +148,7 @@ export interface DiffPlan {
  * Values not known yet during preview count as changed.
  */
 export function planDiff(olds: AttachmentState, news: AttachmentInputs): DiffPlan {
-    const replaces = (["region", "scalingGroupId"] as const).filter(
-        (field) => containsUnknown(news[field]) || olds[field] !== news[field],
-    );
+    const replaces = (["region", "scalingGroupId"] as const).filter((field) => containsUnknown(news[field]) || olds[field] !== news[field]);
     const entriesChanged =
         containsUnknown(news.vserverGroups) || !sameEntries(toEntries(olds.vserverGroups), toEntries(news.vserverGroups));
     const flagsChanged = olds.forceAttach !== news.forceAttach || olds.forceDetach !== news.forceDetach;

@@ -75,7 +75,9 @@ async function apply(client: EssClient, inputs: AttachmentInputs, changes: Chang
     const sg = inputs.scalingGroupId;
     if (changes.detach.length > 0) {
         const calls = splitIntoCalls(changes.detach);
-        report(`detaching ${plural(changes.detach.length, "VServer group")} from ${sg} in ${plural(calls.length, "call")} (ForceDetach=${inputs.forceDetach})`);
+        report(
+            `detaching ${plural(changes.detach.length, "VServer group")} from ${sg} in ${plural(calls.length, "call")} (ForceDetach=${inputs.forceDetach})`,
+        );
         for (const call of calls) {
             await client.detach(sg, call, inputs.forceDetach);
             for (const e of call) known.delete(entryKey(e));
@@ -83,7 +85,9 @@ async function apply(client: EssClient, inputs: AttachmentInputs, changes: Chang
     }
     if (changes.attach.length > 0) {
         const calls = splitIntoCalls(changes.attach);
-        report(`attaching ${plural(changes.attach.length, "VServer group")} to ${sg} in ${plural(calls.length, "call")} (ForceAttach=${inputs.forceAttach})`);
+        report(
+            `attaching ${plural(changes.attach.length, "VServer group")} to ${sg} in ${plural(calls.length, "call")} (ForceAttach=${inputs.forceAttach})`,
+        );
         for (const call of calls) {
             try {
                 await client.attach(sg, call, inputs.forceAttach);
@@ -110,12 +114,19 @@ class PartialFailure extends Error {
 }
 
 /** Describe, plan against what is there, apply; on failure report what is really attached now. */
-async function converge(id: string, owned: readonly Entry[], inputs: AttachmentInputs & { [PROVIDER_KEY]?: unknown }, isCreate: boolean): Promise<AttachmentState> {
+async function converge(
+    id: string,
+    owned: readonly Entry[],
+    inputs: AttachmentInputs & { [PROVIDER_KEY]?: unknown },
+    isCreate: boolean,
+): Promise<AttachmentState> {
     const client = clientFor(inputs.region);
     const desired = toEntries(inputs.vserverGroups);
     const group = await client.describeScalingGroup(inputs.scalingGroupId);
     if (!group) {
-        throw new Error(`scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region}; check scalingGroupId and region`);
+        throw new Error(
+            `scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region}; check scalingGroupId and region`,
+        );
     }
     const relevant = [...owned, ...desired];
     const current = ownedAttached(group.attached, relevant);

@@ -67,6 +67,13 @@ export class ScalingGroupVServerGroups extends pulumi.dynamic.Resource {
     declare readonly forceDetach: pulumi.Output<boolean>;
 
     constructor(name: string, args: ScalingGroupVServerGroupsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(essProvider, name, { region: undefined, forceAttach: undefined, forceDetach: undefined, ...args }, opts, "ess", "ScalingGroupVServerGroups");
+        super(
+            essProvider,
+            name,
+            { region: undefined, forceAttach: undefined, forceDetach: undefined, ...args },
+            opts,
+            "ess",
+            "ScalingGroupVServerGroups",
+        );
     }
 }

@@ -112,15 +112,21 @@ function checkUniqueness(c: Checker, groups: unknown[]): void {
             const triple = `${lb}/${attr.vserverGroupId}/${attr.port}`;
             const first = seenTriple.get(triple);
             if (first !== undefined) {
-                c.fail(at, { loadbalancerId: lb, vserverGroupId: attr.vserverGroupId, port: attr.port },
-                    `duplicates ${first}; each (loadbalancerId, vserverGroupId, port) may appear once`);
+                c.fail(
+                    at,
+                    { loadbalancerId: lb, vserverGroupId: attr.vserverGroupId, port: attr.port },
+                    `duplicates ${first}; each (loadbalancerId, vserverGroupId, port) may appear once`,
+                );
             } else {
                 seenTriple.set(triple, at);
             }
             const owner = loadBalancerOfGroup.get(attr.vserverGroupId);
             if (owner && owner.lb !== lb) {
-                c.fail(`${at}.vserverGroupId`, attr.vserverGroupId,
-                    `is also listed under load balancer ${owner.lb} at ${owner.path}; a VServer group belongs to one load balancer`);
+                c.fail(
+                    `${at}.vserverGroupId`,
+                    attr.vserverGroupId,
+                    `is also listed under load balancer ${owner.lb} at ${owner.path}; a VServer group belongs to one load balancer`,
+                );
             } else if (!owner) {
                 loadBalancerOfGroup.set(attr.vserverGroupId, { lb, path: at });
             }
@@ -133,10 +139,7 @@ function checkUniqueness(c: Checker, groups: unknown[]): void {
  * through; they are checked again when known, before any API call.
  * `fallbackRegion` is the region from stack config or environment, used when the input has none.
  */
-export function validateInputs(
-    raw: unknown,
-    fallbackRegion: string | undefined,
-): { inputs?: AttachmentInputs; failures: CheckFailure[] } {
+export function validateInputs(raw: unknown, fallbackRegion: string | undefined): { inputs?: AttachmentInputs; failures: CheckFailure[] } {
     const c = new Checker();
     if (!isRecord(raw)) {
         c.fail("(inputs)", raw, "must be an object");
@@ -147,8 +150,11 @@ export function validateInputs(
 
     const region = raw.region ?? fallbackRegion;
     if (region === undefined) {
-        c.fail("region", region,
-            "no region is set: give the `region` input, or set config alicloud:region, or env ALIBABA_CLOUD_REGION_ID");
+        c.fail(
+            "region",
+            region,
+            "no region is set: give the `region` input, or set config alicloud:region, or env ALIBABA_CLOUD_REGION_ID",
+        );
     } else if (!isUnknown(region) && (typeof region !== "string" || !REGION_PATTERN.test(region))) {
         c.fail("region", region, "must be a region ID such as cn-hangzhou");
     }

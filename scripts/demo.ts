@@ -15,8 +15,11 @@ const TITLES: Record<StepReport["step"], string> = {
 function showCloud(emulator: Emulator): void {
     const state = emulator.control.state();
     for (const group of state.scalingGroups) {
-        console.log(`${group.scalingGroupId} (instances ${group.instances.map((i) => i.instanceId).join(", ")}): ${group.vServerGroups.length} VServer group(s) attached`);
-        for (const a of group.vServerGroups) console.log(`  attached  ${a.loadBalancerId} / ${a.vServerGroupId} port ${a.port} weight ${a.weight}`);
+        console.log(
+            `${group.scalingGroupId} (instances ${group.instances.map((i) => i.instanceId).join(", ")}): ${group.vServerGroups.length} VServer group(s) attached`,
+        );
+        for (const a of group.vServerGroups)
+            console.log(`  attached  ${a.loadBalancerId} / ${a.vServerGroupId} port ${a.port} weight ${a.weight}`);
     }
     for (const lb of state.loadBalancers) {
         for (const vsg of lb.vServerGroups) {
@@ -32,7 +35,9 @@ async function main(): Promise<void> {
     let change = "";
     await runExample(name, {
         onStart: (emulator, harness, spec) => {
-            change = Object.entries(spec.change).map(([k, v]) => `${k}=${v}`).join(" ");
+            change = Object.entries(spec.change)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(" ");
             console.log(`example: examples/${name} — ${spec.describe}`);
             console.log(`emulator: ${emulator.endpoint} (ESS 2014-08-28 + SLB 2014-05-15); pulumi: ${harness.pulumiPath}`);
             console.log(`\n=== before ===`);
@@ -41,7 +46,13 @@ async function main(): Promise<void> {
         onStep: ({ step, result, calls }, emulator) => {
             console.log(`\n=== ${TITLES[step]}${step === "change" ? ` (config ${change})` : ""} ===`);
             console.log(result.output.trimEnd());
-            console.log(`\n--- the emulator's cloud after ${step}; API calls: ${Object.entries(calls).map(([a, n]) => `${a}×${n}`).join(", ") || "none"}`);
+            console.log(
+                `\n--- the emulator's cloud after ${step}; API calls: ${
+                    Object.entries(calls)
+                        .map(([a, n]) => `${a}×${n}`)
+                        .join(", ") || "none"
+                }`,
+            );
             showCloud(emulator);
         },
     });

@@ -17,9 +17,13 @@ async function run(name: string): Promise<Record<StepReport["step"], Snapshot>> 
             const state = emulator.control.state();
             seen[step] = {
                 calls,
-                attached: state.scalingGroups.flatMap((g) => g.vServerGroups.map((a) => `${g.scalingGroupId}:${a.vServerGroupId}:${a.port}`)).sort(),
+                attached: state.scalingGroups
+                    .flatMap((g) => g.vServerGroups.map((a) => `${g.scalingGroupId}:${a.vServerGroupId}:${a.port}`))
+                    .sort(),
                 backends: Object.fromEntries(
-                    state.loadBalancers.flatMap((lb) => lb.vServerGroups.map((v) => [v.vServerGroupId, v.backendServers.map((b) => `${b.serverId}:${b.port}`).sort()])),
+                    state.loadBalancers.flatMap((lb) =>
+                        lb.vServerGroups.map((v) => [v.vServerGroupId, v.backendServers.map((b) => `${b.serverId}:${b.port}`).sort()]),
+                    ),
                 ),
             };
         },

@@ -81,7 +81,7 @@ function makeStandin(): string {
     return dir;
 }
 
-function readLog(file: string): Array<Record<string, any>> {
+function readLog(file: string): Array<Record<string, unknown>> {
     if (!fs.existsSync(file)) return [];
     return fs
         .readFileSync(file, "utf8")
@@ -154,7 +154,11 @@ describe("e2e harness (stand-in dynamic provider)", () => {
         const changed = [prog[0], { name: "b", args: { key: "b", value: "changed" } }];
         const pv = await stack.preview(changed);
         expect(pv.changeSummary).toMatchObject({ same: 2, update: 1 });
-        expect(pv.steps.find((s) => s.name === "b")).toMatchObject({ op: "update", oldInputs: { value: "HELLO" }, newInputs: { value: "changed" } });
+        expect(pv.steps.find((s) => s.name === "b")).toMatchObject({
+            op: "update",
+            oldInputs: { value: "HELLO" },
+            newInputs: { value: "changed" },
+        });
 
         const up2 = await stack.up(changed);
         expect(up2.changeSummary).toMatchObject({ same: 2, update: 1 });

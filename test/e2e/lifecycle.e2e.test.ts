@@ -11,21 +11,37 @@ const REGION = "cn-hangzhou";
 let emulator: Emulator;
 let h: E2EHarness;
 
-const e = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({ loadbalancerId, vserverGroupId, port, weight });
+const e = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({
+    loadbalancerId,
+    vserverGroupId,
+    port,
+    weight,
+});
 
-function attachment(name: string, scalingGroupId: string, groups: VServerGroup[], flags: { forceAttach?: boolean; forceDetach?: boolean } = {}): ResourceSpec {
+function attachment(
+    name: string,
+    scalingGroupId: string,
+    groups: VServerGroup[],
+    flags: { forceAttach?: boolean; forceDetach?: boolean } = {},
+): ResourceSpec {
     return { name, args: JSON.parse(JSON.stringify({ scalingGroupId, vserverGroups: groups, ...flags })) };
 }
 
 function attached(scalingGroupId: string): Entry[] {
     const group = emulator.control.scalingGroup(scalingGroupId);
     return toEntries(
-        (group?.vServerGroups ?? []).map((a) => ({ loadbalancerId: a.loadBalancerId, vserverAttributes: [{ vserverGroupId: a.vServerGroupId, port: a.port, weight: a.weight }] })),
+        (group?.vServerGroups ?? []).map((a) => ({
+            loadbalancerId: a.loadBalancerId,
+            vserverAttributes: [{ vserverGroupId: a.vServerGroupId, port: a.port, weight: a.weight }],
+        })),
     );
 }
 
 function backends(vsg: string): string[] {
-    return emulator.control.backendServers(vsg).map((b) => `${b.serverId}:${b.port}`).sort();
+    return emulator.control
+        .backendServers(vsg)
+        .map((b) => `${b.serverId}:${b.port}`)
+        .sort();
 }
 
 function calls(action?: string): number {
@@ -33,27 +49,50 @@ function calls(action?: string): number {
 }
 
 function outOfBand(): EssClient {
-    return EssClient.create({ region: REGION, endpoint: { protocol: "http", host: emulator.host }, accessKey: emulator.keys[0], retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 }, readTimeoutMs: 2000 });
+    return EssClient.create({
+        region: REGION,
+        endpoint: { protocol: "http", host: emulator.host },
+        accessKey: emulator.keys[0],
+        retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 },
+        readTimeoutMs: 2000,
+    });
 }
 
 async function newStack(name: string, credentials: "env" | "config" = "env"): Promise<E2EStack> {
     const key = emulator.keys[0];
-    const env: Record<string, string> = { ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint, ALIBABA_CLOUD_REGION_ID: REGION, ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "20" };
-    if (credentials === "env") Object.assign(env, { ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret });
+    const env: Record<string, string> = {
+        ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
+        ALIBABA_CLOUD_REGION_ID: REGION,
+        ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "20",
+    };
+    if (credentials === "env")
+        Object.assign(env, { ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret });
     return h.stack({
         name,
         env,
-        secretConfig: credentials === "config" ? { "alicloud:accessKey": key.accessKeyId, "alicloud:secretKey": key.accessKeySecret } : undefined,
+        secretConfig:
+            credentials === "config" ? { "alicloud:accessKey": key.accessKeyId, "alicloud:secretKey": key.accessKeySecret } : undefined,
     });
 }
 
-const web: VServerGroup = { loadbalancerId: "lb-web", vserverAttributes: [{ vserverGroupId: "rsp-web-80", port: 80 }, { vserverGroupId: "rsp-web-443", port: 443, weight: 30 }] };
+const web: VServerGroup = {
+    loadbalancerId: "lb-web",
+    vserverAttributes: [
+        { vserverGroupId: "rsp-web-80", port: 80 },
+        { vserverGroupId: "rsp-web-443", port: 443, weight: 30 },
+    ],
+};
 const api: VServerGroup = { loadbalancerId: "lb-api", vserverAttributes: [{ vserverGroupId: "rsp-api-8080", port: 8080 }] };
 
 beforeAll(async () => {
     emulator = await startEmulator({
         state: {
-            scalingGroups: ["asg-a", "asg-b", "asg-c"].map((id) => ({ scalingGroupId: id, regionId: REGION, instances: [`i-${id}-1`, `i-${id}-2`], vServerGroupQuota: 10 })),
+            scalingGroups: ["asg-a", "asg-b", "asg-c"].map((id) => ({
+                scalingGroupId: id,
+                regionId: REGION,
+                instances: [`i-${id}-1`, `i-${id}-2`],
+                vServerGroupQuota: 10,
+            })),
             loadBalancers: [
                 { loadBalancerId: "lb-web", regionId: REGION, vServerGroups: ["rsp-web-80", "rsp-web-443", "rsp-web-8443"] },
                 { loadBalancerId: "lb-api", regionId: REGION, vServerGroups: ["rsp-api-8080", "rsp-api-9090"] },
@@ -73,10 +112,18 @@ test("1. up creates exactly the declared entries; with forceAttach the instances
     const s = await newStack("create");
     const r = await s.up([attachment("att", "asg-a", [web, api], { forceAttach: true })]);
     expect(r.changeSummary).toEqual({ create: 2 });
-    expect(attached("asg-a")).toEqual([e("lb-api", "rsp-api-8080", 8080), e("lb-web", "rsp-web-443", 443, 30), e("lb-web", "rsp-web-80", 80)]);
+    expect(attached("asg-a")).toEqual([
+        e("lb-api", "rsp-api-8080", 8080),
+        e("lb-web", "rsp-web-443", 443, 30),
+        e("lb-web", "rsp-web-80", 80),
+    ]);
     expect(backends("rsp-web-80")).toEqual(["i-asg-a-1:80", "i-asg-a-2:80"]);
     expect(backends("rsp-api-8080")).toEqual(["i-asg-a-1:8080", "i-asg-a-2:8080"]);
-    expect({ describe: calls("DescribeScalingGroups"), attach: calls("AttachVServerGroups"), detach: calls("DetachVServerGroups") }).toEqual({ describe: 1, attach: 1, detach: 0 });
+    expect({
+        describe: calls("DescribeScalingGroups"),
+        attach: calls("AttachVServerGroups"),
+        detach: calls("DetachVServerGroups"),
+    }).toEqual({ describe: 1, attach: 1, detach: 0 });
     expect(r.output).toMatch(/attaching 3 VServer groups to asg-a in 1 call \(ForceAttach=true\)/);
     await s.destroy();
 });
@@ -86,7 +133,9 @@ test("2. preview of an unchanged stack and of a reordered list: no changes, and 
     await s.up([attachment("att", "asg-a", [web, api])]);
     emulator.control.clearCalls();
     const same = await s.preview([attachment("att", "asg-a", [web, api])]);
-    const reordered = await s.preview([attachment("att", "asg-a", [api, { ...web, vserverAttributes: [...web.vserverAttributes].reverse() }])]);
+    const reordered = await s.preview([
+        attachment("att", "asg-a", [api, { ...web, vserverAttributes: [...web.vserverAttributes].reverse() }]),
+    ]);
     for (const p of [same, reordered]) expect(p.changeSummary).toEqual({ same: 2 });
     expect(emulator.control.calls()).toEqual([]);
     const upSame = await s.up([attachment("att", "asg-a", [api, web])]);
@@ -100,12 +149,18 @@ test("3. up removing one entry and adding another: one Detach (with the stack's 
     const s = await newStack("swap");
     await s.up([attachment("att", "asg-a", [web], { forceAttach: true, forceDetach: true })]);
     emulator.control.clearCalls();
-    const moved: VServerGroup = { loadbalancerId: "lb-web", vserverAttributes: [web.vserverAttributes[0], { vserverGroupId: "rsp-web-8443", port: 8443 }] };
+    const moved: VServerGroup = {
+        loadbalancerId: "lb-web",
+        vserverAttributes: [web.vserverAttributes[0], { vserverGroupId: "rsp-web-8443", port: 8443 }],
+    };
     const r = await s.up([attachment("att", "asg-a", [moved], { forceAttach: true, forceDetach: true })]);
     expect(r.changeSummary).toEqual({ same: 1, update: 1 });
     const detaches = emulator.control.calls({ action: "DetachVServerGroups" });
     expect(detaches).toHaveLength(1);
-    expect(detaches[0].params).toMatchObject({ ForceDetach: "true", "VServerGroup.1.VServerGroupAttribute.1.VServerGroupId": "rsp-web-443" });
+    expect(detaches[0].params).toMatchObject({
+        ForceDetach: "true",
+        "VServerGroup.1.VServerGroupAttribute.1.VServerGroupId": "rsp-web-443",
+    });
     expect(calls("AttachVServerGroups")).toBe(1);
     expect(attached("asg-a")).toEqual([e("lb-web", "rsp-web-80", 80), e("lb-web", "rsp-web-8443", 8443)]);
     expect(backends("rsp-web-443")).toEqual([]);
@@ -190,9 +245,16 @@ test("9. a group attached out of band by someone else stays attached through up 
 
 test("10. two resources on one scaling group, created and destroyed concurrently", async () => {
     const s = await newStack("two");
-    const r = await s.up([attachment("one", "asg-a", [web], { forceAttach: true }), attachment("two", "asg-a", [api], { forceAttach: true })]);
+    const r = await s.up([
+        attachment("one", "asg-a", [web], { forceAttach: true }),
+        attachment("two", "asg-a", [api], { forceAttach: true }),
+    ]);
     expect(r.changeSummary).toEqual({ create: 3 });
-    expect(attached("asg-a")).toEqual([e("lb-api", "rsp-api-8080", 8080), e("lb-web", "rsp-web-443", 443, 30), e("lb-web", "rsp-web-80", 80)]);
+    expect(attached("asg-a")).toEqual([
+        e("lb-api", "rsp-api-8080", 8080),
+        e("lb-web", "rsp-web-443", 443, 30),
+        e("lb-web", "rsp-web-80", 80),
+    ]);
     expect(emulator.control.calls({ ok: false })).toEqual([]);
     await s.destroy();
     expect(attached("asg-a")).toEqual([]);

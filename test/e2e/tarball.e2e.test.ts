@@ -17,13 +17,21 @@ let harness: E2EHarness | undefined;
 
 beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ess-tarball-"));
-    const packed = JSON.parse(execFileSync(NPM, ["pack", "--json", "--pack-destination", tmp], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as {
+    const packed = JSON.parse(
+        execFileSync(NPM, ["pack", "--json", "--pack-destination", tmp], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        }),
+    ) as {
         filename: string;
         size: number;
         files: { path: string; size: number }[];
     }[];
     tarball = path.join(tmp, packed[0].filename);
-    console.log(`${packed[0].filename}: ${packed[0].size} bytes, ${packed[0].files.length} files\n${packed[0].files.map((f) => `  ${f.path} (${f.size} B)`).join("\n")}`);
+    console.log(
+        `${packed[0].filename}: ${packed[0].size} bytes, ${packed[0].files.length} files\n${packed[0].files.map((f) => `  ${f.path} (${f.size} B)`).join("\n")}`,
+    );
 });
 
 afterAll(async () => {
@@ -34,7 +42,8 @@ afterAll(async () => {
 
 test("the tarball holds built JS, type declarations, README and package.json only", () => {
     const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n").sort();
-    for (const file of listing) expect(file).toMatch(/^package\/(package\.json|README\.md|LICENSE|dist\/(provider|emulator)\/[\w-]+(\.js|\.d\.ts))$/);
+    for (const file of listing)
+        expect(file).toMatch(/^package\/(package\.json|README\.md|LICENSE|dist\/(provider|emulator)\/[\w-]+(\.js|\.d\.ts))$/);
     expect(listing).toContain("package/dist/provider/index.js");
     expect(listing).toContain("package/dist/provider/index.d.ts");
     expect(listing).toContain("package/dist/emulator/cli.js");
@@ -43,9 +52,14 @@ test("the tarball holds built JS, type declarations, README and package.json onl
 test("installed from the tarball into a fresh program, it runs pulumi up and destroy", async () => {
     const program = path.join(tmp, "program");
     fs.mkdirSync(program);
-    const pulumiVersion = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
+    const pulumiVersion = (
+        JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }
+    ).version;
     fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "tarball-user", private: true }));
-    execFileSync(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, `@pulumi/pulumi@${pulumiVersion}`], { cwd: program, stdio: "ignore" });
+    execFileSync(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, `@pulumi/pulumi@${pulumiVersion}`], {
+        cwd: program,
+        stdio: "ignore",
+    });
     const installed = path.join(program, "node_modules", "pulumi-alicloud-ess-vserver-groups");
     expect(fs.realpathSync(installed)).toBe(installed); // a real install, not a link to this repo
 
@@ -54,15 +68,27 @@ test("installed from the tarball into a fresh program, it runs pulumi up and des
     const key = emulator.keys[0];
     const stack = await harness.stack({
         name: "tarball",
-        env: { ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint, ALIBABA_CLOUD_REGION_ID: "cn-hangzhou", ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret },
+        env: {
+            ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
+            ALIBABA_CLOUD_REGION_ID: "cn-hangzhou",
+            ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
+            ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
+        },
     });
-    const args = { scalingGroupId: "asg-demo", vserverGroups: [{ loadbalancerId: "lb-web", vserverAttributes: [{ vserverGroupId: "rsp-web-80", port: 80 }] }], forceAttach: true, forceDetach: true };
+    const args = {
+        scalingGroupId: "asg-demo",
+        vserverGroups: [{ loadbalancerId: "lb-web", vserverAttributes: [{ vserverGroupId: "rsp-web-80", port: 80 }] }],
+        forceAttach: true,
+        forceDetach: true,
+    };
     const up = await stack.up([{ name: "att", args }]);
     expect(up.changeSummary).toEqual({ create: 2 });
     expect(emulator.control.scalingGroup("asg-demo")?.vServerGroups.map((a) => a.vServerGroupId)).toEqual(["rsp-web-80"]);
     expect(emulator.control.backendServers("rsp-web-80").map((b) => b.serverId)).toEqual(["i-demo-1", "i-demo-2"]);
     const [resource] = await stack.stateResources();
-    expect(String((resource.outputs as Record<string, unknown>).__provider)).toContain('require("pulumi-alicloud-ess-vserver-groups/provider")');
+    expect(String((resource.outputs as Record<string, unknown>).__provider)).toContain(
+        'require("pulumi-alicloud-ess-vserver-groups/provider")',
+    );
 
     await stack.destroy();
     expect(emulator.control.scalingGroup("asg-demo")?.vServerGroups).toEqual([]);

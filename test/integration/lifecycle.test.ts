@@ -11,11 +11,20 @@ const other = entry("lb-3", "rsp-3-0", 9000, 10); // attached by someone else
 
 function outOfBand(): EssClient {
     const key = emulator.keys[0];
-    return EssClient.create({ region: REGION, endpoint: { protocol: "http", host: emulator.host }, accessKey: key, retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 }, readTimeoutMs: 2000 });
+    return EssClient.create({
+        region: REGION,
+        endpoint: { protocol: "http", host: emulator.host },
+        accessKey: key,
+        retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 },
+        readTimeoutMs: 2000,
+    });
 }
 
 function backendIds(vsg: string): string[] {
-    return emulator.control.backendServers(vsg).map((b) => `${b.serverId}:${b.port}:${b.weight}`).sort();
+    return emulator.control
+        .backendServers(vsg)
+        .map((b) => `${b.serverId}:${b.port}:${b.weight}`)
+        .sort();
 }
 
 beforeAll(async () => {
@@ -55,7 +64,9 @@ describe("create", () => {
     });
 
     it("splits 26 entries across 6 load balancers into 2 Attach calls the API accepts", async () => {
-        const declared = [0, 1, 2, 3, 4].flatMap((lb) => [0, 1, 2, 3, 4].map((g) => entry(`lb-${lb}`, `rsp-${lb}-${g}`, 100 + g))).concat(entry("lb-5", "rsp-5-0", 100));
+        const declared = [0, 1, 2, 3, 4]
+            .flatMap((lb) => [0, 1, 2, 3, 4].map((g) => entry(`lb-${lb}`, `rsp-${lb}-${g}`, 100 + g)))
+            .concat(entry("lb-5", "rsp-5-0", 100));
         expect(declared).toHaveLength(26);
         await steps.create(inputsOf("asg-2", declared));
         expect(emulator.control.calls({ action: "AttachVServerGroups", ok: true })).toHaveLength(2);
@@ -167,11 +178,12 @@ describe("failures", () => {
         emulator.control.busy({ scalingGroupId: "asg-1", calls: 1 });
         await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80)]));
         expect(attachedOf(emulator, "asg-1")).toContainEqual(entry("lb-0", "rsp-0-0", 80));
-        expect(emulator.control.calls({ action: "AttachVServerGroups", ok: false }).map((c) => c.code).sort()).toEqual([
-            "IncorrectScalingGroupStatus",
-            "Throttling.User",
-            "Throttling.User",
-        ]);
+        expect(
+            emulator.control
+                .calls({ action: "AttachVServerGroups", ok: false })
+                .map((c) => c.code)
+                .sort(),
+        ).toEqual(["IncorrectScalingGroupStatus", "Throttling.User", "Throttling.User"]);
     });
 
     it("a final error names the code, message, RequestId and the fix, and is not retried", async () => {
@@ -203,10 +215,11 @@ describe("failures", () => {
     it("an attach whose answer is lost is checked against DescribeScalingGroups before state is written", async () => {
         const { id, outs } = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80)]));
         emulator.control.addFault({ kind: "connectionReset", actions: ["AttachVServerGroups"] });
-        const err = (await steps.update(id, outs!, inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80), entry("lb-0", "rsp-0-1", 81)])).catch((e) => e)) as {
+        const err = (await steps
+            .update(id, outs!, inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80), entry("lb-0", "rsp-0-1", 81)]))
+            .catch((e) => e)) as {
             properties: { vserverGroups: never[] };
         };
         expect(toEntries(err.properties.vserverGroups)).toEqual([entry("lb-0", "rsp-0-0", 80)]);
     });
 });
-

@@ -21,11 +21,23 @@ export async function startProviderEmulator(state: StateSeed, env: Record<string
         ESS_VSERVER_GROUPS_QUIET: "1",
         ...env,
     });
-    await steps.configure({ config: { get: () => undefined, require: (k: string) => { throw new Error(k); } } });
+    await steps.configure({
+        config: {
+            get: () => undefined,
+            require: (k: string) => {
+                throw new Error(k);
+            },
+        },
+    });
     return emulator;
 }
 
-export const entry = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({ loadbalancerId, vserverGroupId, port, weight });
+export const entry = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({
+    loadbalancerId,
+    vserverGroupId,
+    port,
+    weight,
+});
 
 export function inputsOf(scalingGroupId: string, entries: Entry[], flags: Partial<AttachmentInputs> = {}): AttachmentInputs {
     return { scalingGroupId, region: REGION, vserverGroups: toVServerGroups(entries), forceAttach: false, forceDetach: false, ...flags };
@@ -35,7 +47,9 @@ export function inputsOf(scalingGroupId: string, entries: Entry[], flags: Partia
 export function attachedOf(emulator: Emulator, scalingGroupId: string): Entry[] {
     return (emulator.control.scalingGroup(scalingGroupId)?.vServerGroups ?? [])
         .map((a) => entry(a.loadBalancerId, a.vServerGroupId, a.port, a.weight))
-        .sort((a, b) => `${a.loadbalancerId}/${a.vserverGroupId}/${a.port}`.localeCompare(`${b.loadbalancerId}/${b.vserverGroupId}/${b.port}`));
+        .sort((a, b) =>
+            `${a.loadbalancerId}/${a.vserverGroupId}/${a.port}`.localeCompare(`${b.loadbalancerId}/${b.vserverGroupId}/${b.port}`),
+        );
 }
 
 /** Calls by action, e.g. { DescribeScalingGroups: 1, AttachVServerGroups: 2 }. */

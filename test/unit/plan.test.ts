@@ -12,14 +12,25 @@ import {
 } from "../../provider/plan";
 import { UNKNOWN, type AttachmentInputs } from "../../provider/model";
 
-const e = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({ loadbalancerId, vserverGroupId, port, weight });
+const e = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({
+    loadbalancerId,
+    vserverGroupId,
+    port,
+    weight,
+});
 
 function inputs(vserverGroups: VServerGroup[], extra: Partial<AttachmentInputs> = {}): AttachmentInputs {
     return { scalingGroupId: "asg-1", region: "cn-hangzhou", vserverGroups, forceAttach: false, forceDetach: false, ...extra };
 }
 
 const base: VServerGroup[] = [
-    { loadbalancerId: "lb-a", vserverAttributes: [{ vserverGroupId: "rsp-1", port: 80 }, { vserverGroupId: "rsp-2", port: 443, weight: 20 }] },
+    {
+        loadbalancerId: "lb-a",
+        vserverAttributes: [
+            { vserverGroupId: "rsp-1", port: 80 },
+            { vserverGroupId: "rsp-2", port: 443, weight: 20 },
+        ],
+    },
     { loadbalancerId: "lb-b", vserverAttributes: [{ vserverGroupId: "rsp-3", port: 8080 }] },
 ];
 
@@ -29,12 +40,26 @@ describe("toEntries / toVServerGroups", () => {
     });
     it("round-trips into canonical nested form with explicit weights", () => {
         expect(toVServerGroups(toEntries(base))).toEqual([
-            { loadbalancerId: "lb-a", vserverAttributes: [{ vserverGroupId: "rsp-1", port: 80, weight: 50 }, { vserverGroupId: "rsp-2", port: 443, weight: 20 }] },
+            {
+                loadbalancerId: "lb-a",
+                vserverAttributes: [
+                    { vserverGroupId: "rsp-1", port: 80, weight: 50 },
+                    { vserverGroupId: "rsp-2", port: 443, weight: 20 },
+                ],
+            },
             { loadbalancerId: "lb-b", vserverAttributes: [{ vserverGroupId: "rsp-3", port: 8080, weight: 50 }] },
         ]);
     });
     it("treats the same group on two ports as two entries", () => {
-        const two = toEntries([{ loadbalancerId: "lb-a", vserverAttributes: [{ vserverGroupId: "rsp-1", port: 80 }, { vserverGroupId: "rsp-1", port: 81 }] }]);
+        const two = toEntries([
+            {
+                loadbalancerId: "lb-a",
+                vserverAttributes: [
+                    { vserverGroupId: "rsp-1", port: 80 },
+                    { vserverGroupId: "rsp-1", port: 81 },
+                ],
+            },
+        ]);
         expect(two.map(entryKey)).toEqual(["lb-a/rsp-1/80", "lb-a/rsp-1/81"]);
     });
 });
@@ -45,7 +70,13 @@ describe("planDiff (the engine's diff, no API call)", () => {
     it("identical sets in another order: no change", () => {
         const reordered: VServerGroup[] = [
             { loadbalancerId: "lb-b", vserverAttributes: [{ vserverGroupId: "rsp-3", port: 8080 }] },
-            { loadbalancerId: "lb-a", vserverAttributes: [{ vserverGroupId: "rsp-2", port: 443, weight: 20 }, { vserverGroupId: "rsp-1", port: 80, weight: 50 }] },
+            {
+                loadbalancerId: "lb-a",
+                vserverAttributes: [
+                    { vserverGroupId: "rsp-2", port: 443, weight: 20 },
+                    { vserverGroupId: "rsp-1", port: 80, weight: 50 },
+                ],
+            },
         ];
         expect(planDiff(olds, inputs(reordered))).toEqual({ changes: false, replaces: [] });
     });
@@ -57,11 +88,17 @@ describe("planDiff (the engine's diff, no API call)", () => {
         expect(planDiff(olds, inputs([base[0]]))).toEqual({ changes: true, replaces: [] });
     });
     it("weight change: update", () => {
-        const reweighted = [{ ...base[0], vserverAttributes: [{ vserverGroupId: "rsp-1", port: 80, weight: 51 }, base[0].vserverAttributes[1]] }, base[1]];
+        const reweighted = [
+            { ...base[0], vserverAttributes: [{ vserverGroupId: "rsp-1", port: 80, weight: 51 }, base[0].vserverAttributes[1]] },
+            base[1],
+        ];
         expect(planDiff(olds, inputs(reweighted))).toEqual({ changes: true, replaces: [] });
     });
     it("explicit default weight equals an omitted weight", () => {
-        const explicit = [{ ...base[0], vserverAttributes: [{ vserverGroupId: "rsp-1", port: 80, weight: 50 }, base[0].vserverAttributes[1]] }, base[1]];
+        const explicit = [
+            { ...base[0], vserverAttributes: [{ vserverGroupId: "rsp-1", port: 80, weight: 50 }, base[0].vserverAttributes[1]] },
+            base[1],
+        ];
         expect(planDiff(olds, inputs(explicit)).changes).toBe(false);
     });
     it("port-only change: update", () => {
@@ -98,7 +135,10 @@ describe("planChanges / planReconcile", () => {
         });
     });
     it("a port change is a detach and an attach", () => {
-        expect(planChanges([e("lb-a", "rsp-1", 80)], [e("lb-a", "rsp-1", 81)])).toEqual({ detach: [e("lb-a", "rsp-1", 80)], attach: [e("lb-a", "rsp-1", 81)] });
+        expect(planChanges([e("lb-a", "rsp-1", 80)], [e("lb-a", "rsp-1", 81)])).toEqual({
+            detach: [e("lb-a", "rsp-1", 80)],
+            attach: [e("lb-a", "rsp-1", 81)],
+        });
     });
     it("create adopts what is already attached and leaves others' groups alone", () => {
         const attached = [e("lb-a", "rsp-1", 80), e("lb-x", "rsp-other", 80)];

@@ -8,7 +8,14 @@ function fakeClock() {
     const slept: number[] = [];
     return {
         slept,
-        hooks: { now: () => t, sleep: async (ms: number) => { slept.push(ms); t += ms; }, random: () => 1 },
+        hooks: {
+            now: () => t,
+            sleep: async (ms: number) => {
+                slept.push(ms);
+                t += ms;
+            },
+            random: () => 1,
+        },
     };
 }
 
@@ -24,10 +31,21 @@ describe("withRetry", () => {
     it("retries a throttled call and returns its result", async () => {
         const clock = fakeClock();
         let calls = 0;
-        const result = await withRetry(policy, async () => {
-            if (++calls < 3) throw new EssError("AttachVServerGroups", "Throttling.User", "Request was denied due to user flow control.", "req-1", 400);
-            return "ok";
-        }, clock.hooks);
+        const result = await withRetry(
+            policy,
+            async () => {
+                if (++calls < 3)
+                    throw new EssError(
+                        "AttachVServerGroups",
+                        "Throttling.User",
+                        "Request was denied due to user flow control.",
+                        "req-1",
+                        400,
+                    );
+                return "ok";
+            },
+            clock.hooks,
+        );
         expect(result).toBe("ok");
         expect(calls).toBe(3);
         expect(clock.slept).toEqual([100, 200]);
@@ -35,26 +53,45 @@ describe("withRetry", () => {
     it("does not retry a final error", async () => {
         let calls = 0;
         const err = new EssError("AttachVServerGroups", "QuotaExceeded.VServerGroup", "quota", "req-2", 400);
-        await expect(withRetry(policy, async () => { calls++; throw err; }, fakeClock().hooks)).rejects.toBe(err);
+        await expect(
+            withRetry(
+                policy,
+                async () => {
+                    calls++;
+                    throw err;
+                },
+                fakeClock().hooks,
+            ),
+        ).rejects.toBe(err);
         expect(calls).toBe(1);
     });
     it("stops when the next wait would pass the total timeout", async () => {
         const clock = fakeClock();
         let calls = 0;
-        await expect(withRetry({ ...policy, totalTimeoutMs: 1_000 }, async () => {
-            calls++;
-            throw new EssError("DetachVServerGroups", "ServiceUnavailable", "busy", "req-3", 503);
-        }, clock.hooks)).rejects.toThrow(/ServiceUnavailable/);
+        await expect(
+            withRetry(
+                { ...policy, totalTimeoutMs: 1_000 },
+                async () => {
+                    calls++;
+                    throw new EssError("DetachVServerGroups", "ServiceUnavailable", "busy", "req-3", 503);
+                },
+                clock.hooks,
+            ),
+        ).rejects.toThrow(/ServiceUnavailable/);
         expect(clock.slept).toEqual([100, 200, 400]); // 700 ms waited; the next 800 ms wait would pass 1000 ms
         expect(calls).toBe(4);
     });
     it("reports each retry with its reason and attempt", async () => {
         const seen: string[] = [];
         let calls = 0;
-        await withRetry(policy, async () => {
-            if (++calls === 1) throw new EssError("DetachVServerGroups", "IncorrectScalingGroupStatus", "busy", "r", 400);
-            return 1;
-        }, { ...fakeClock().hooks, onRetry: (e, n, d) => seen.push(`${e.code} #${n} ${d}`) });
+        await withRetry(
+            policy,
+            async () => {
+                if (++calls === 1) throw new EssError("DetachVServerGroups", "IncorrectScalingGroupStatus", "busy", "r", 400);
+                return 1;
+            },
+            { ...fakeClock().hooks, onRetry: (e, n, d) => seen.push(`${e.code} #${n} ${d}`) },
+        );
         expect(seen).toEqual(["IncorrectScalingGroupStatus #1 100"]);
     });
 });
@@ -75,22 +112,48 @@ describe("EssError", () => {
         expect(new EssError("AttachVServerGroups", code, "m", "r", status).retryable).toBe(retryable);
     });
     it("names action, code, message, RequestId and what to do", () => {
-        const e = new EssError("AttachVServerGroups", "Forbidden.Unauthorized", "A required authorization for the specified action is not supplied.", "473469C7", 403);
+        const e = new EssError(
+            "AttachVServerGroups",
+            "Forbidden.Unauthorized",
+            "A required authorization for the specified action is not supplied.",
+            "473469C7",
+            403,
+        );
         expect(e.message).toBe(
             "AttachVServerGroups failed: Forbidden.Unauthorized: A required authorization for the specified action is not supplied. (RequestId: 473469C7); " +
                 "the RAM identity lacks permission: grant ess:AttachVServerGroups, ess:DetachVServerGroups and ess:DescribeScalingGroups (see the README's RAM policy)",
         );
         expect(new EssError("AttachVServerGroups", "QuotaExceeded.VServerGroup", "q", "r", 400).message).toMatch(/quota/);
-        expect(new EssError("AttachVServerGroups", "IncorrectLoadBalancerHealthCheck", "h", "r", 400).message).toMatch(/enable the health check/);
+        expect(new EssError("AttachVServerGroups", "IncorrectLoadBalancerHealthCheck", "h", "r", 400).message).toMatch(
+            /enable the health check/,
+        );
     });
     it("toEssError keeps code, message and RequestId of an API error and drops the signed request", () => {
-        const raw = { code: "InvalidParameter", message: "code: 400, bad request id: R1", data: { statusCode: 400, Code: "InvalidParameter", Message: "The specified value of parameter \"Port\" is not valid.", RequestId: "R1", lastRequest: { headers: { authorization: "ACS3-HMAC-SHA256 Credential=KEY,Signature=abc" } } } };
+        const raw = {
+            code: "InvalidParameter",
+            message: "code: 400, bad request id: R1",
+            data: {
+                statusCode: 400,
+                Code: "InvalidParameter",
+                Message: 'The specified value of parameter "Port" is not valid.',
+                RequestId: "R1",
+                lastRequest: { headers: { authorization: "ACS3-HMAC-SHA256 Credential=KEY,Signature=abc" } },
+            },
+        };
         const e = toEssError("AttachVServerGroups", raw);
-        expect([e.code, e.detail, e.requestId, e.httpStatus]).toEqual(["InvalidParameter", 'The specified value of parameter "Port" is not valid.', "R1", 400]);
+        expect([e.code, e.detail, e.requestId, e.httpStatus]).toEqual([
+            "InvalidParameter",
+            'The specified value of parameter "Port" is not valid.',
+            "R1",
+            400,
+        ]);
         expect(e.message).not.toMatch(/Signature|Credential/);
     });
     it("toEssError strips query strings from transport errors", () => {
-        const e = toEssError("DescribeScalingGroups", Object.assign(new Error("ReadTimeout: 100. POST /?AccessKeyId=K&Signature=S failed."), { name: "RequestTimeoutError" }));
+        const e = toEssError(
+            "DescribeScalingGroups",
+            Object.assign(new Error("ReadTimeout: 100. POST /?AccessKeyId=K&Signature=S failed."), { name: "RequestTimeoutError" }),
+        );
         expect(e.code).toBe("RequestTimeoutError");
         expect(e.retryable).toBe(true);
         expect(e.ambiguous).toBe(true);

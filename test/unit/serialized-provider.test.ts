@@ -36,7 +36,12 @@ describe("the serialized provider (what every user's state holds as __provider)"
         fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "serialize-test", private: true }));
         text = execFileSync(process.execPath, ["-e", script], {
             cwd: root,
-            env: { ...process.env, TEST_SECRETS: JSON.stringify(SECRETS), ALIBABA_CLOUD_ACCESS_KEY_ID: "env-id", ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_SECRET },
+            env: {
+                ...process.env,
+                TEST_SECRETS: JSON.stringify(SECRETS),
+                ALIBABA_CLOUD_ACCESS_KEY_ID: "env-id",
+                ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_SECRET,
+            },
             encoding: "utf8",
         });
     });

@@ -27,7 +27,15 @@ describe("validateInputs: good inputs", () => {
         expect(inputs).toEqual({
             scalingGroupId: "asg-demo",
             region: "cn-hangzhou",
-            vserverGroups: [{ loadbalancerId: "lb-web", vserverAttributes: [{ vserverGroupId: "rsp-web-443", port: 443, weight: 50 }, { vserverGroupId: "rsp-web-80", port: 80, weight: 50 }] }],
+            vserverGroups: [
+                {
+                    loadbalancerId: "lb-web",
+                    vserverAttributes: [
+                        { vserverGroupId: "rsp-web-443", port: 443, weight: 50 },
+                        { vserverGroupId: "rsp-web-80", port: 80, weight: 50 },
+                    ],
+                },
+            ],
             forceAttach: false,
             forceDetach: false,
         });
@@ -45,11 +53,18 @@ describe("validateInputs: good inputs", () => {
     });
     it("accepts one VServer group on two ports", () => {
         const args = validArgs();
-        args.vserverGroups[0].vserverAttributes = [{ vserverGroupId: "rsp-a", port: 80 }, { vserverGroupId: "rsp-a", port: 81 }];
+        args.vserverGroups[0].vserverAttributes = [
+            { vserverGroupId: "rsp-a", port: 80 },
+            { vserverGroupId: "rsp-a", port: 81 },
+        ];
         expect(validateInputs(args, "cn-hangzhou").failures).toEqual([]);
     });
     it("lets values unknown during preview through", () => {
-        const args = { ...validArgs(), scalingGroupId: UNKNOWN, vserverGroups: [{ loadbalancerId: UNKNOWN, vserverAttributes: [{ vserverGroupId: UNKNOWN, port: 80 }] }] };
+        const args = {
+            ...validArgs(),
+            scalingGroupId: UNKNOWN,
+            vserverGroups: [{ loadbalancerId: UNKNOWN, vserverAttributes: [{ vserverGroupId: UNKNOWN, port: 80 }] }],
+        };
         expect(validateInputs(args, "cn-hangzhou").failures).toEqual([]);
         expect(validateInputs({ ...validArgs(), vserverGroups: UNKNOWN }, "cn-hangzhou").failures).toEqual([]);
     });

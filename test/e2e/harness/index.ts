@@ -297,7 +297,11 @@ export interface KillableOperation {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string; stderr: string }> {
+function run(
+    cmd: string,
+    args: string[],
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
         execFile(cmd, args, { ...opts, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
             if (err) reject(Object.assign(err, { stdout, stderr }));
@@ -742,7 +746,12 @@ export class E2EStack {
         };
     }
 
-    private async exec(op: OperationKind, resources: Program | undefined, per: PerOperation = {}, extra: Partial<RunnerRequest> = {}): Promise<OperationResult> {
+    private async exec(
+        op: OperationKind,
+        resources: Program | undefined,
+        per: PerOperation = {},
+        extra: Partial<RunnerRequest> = {},
+    ): Promise<OperationResult> {
         const k = this.harness.spawnRunner({ ...this.request(op, resources, per), ...extra }, per.timeoutMs ?? this.harness.opTimeoutMs);
         const result = await k.done;
         if (!result.ok && !per.allowFailure) throw new E2EOperationError(result);
