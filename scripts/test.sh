@@ -5,4 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent build
 bash scripts/ensure-pulumi.sh >/dev/null
-exec jest --runInBand "$@"
+mkdir -p .tools
+results=.tools/jest-results.json
+status=0
+jest --runInBand --json --outputFile="$results" "$@" || status=$?
+node -e '
+const r = require(process.argv[1]);
+console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+' "$PWD/$results"
+exit "$status"
