@@ -4,6 +4,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { EssClient } from "../../provider/ess";
 import { toEntries, type Entry, type VServerGroup } from "../../provider/plan";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "./harness";
+import { emulatorClient } from "../support/provider-env";
 
 jest.setTimeout(600_000);
 
@@ -49,13 +50,7 @@ function calls(action?: string): number {
 }
 
 function outOfBand(): EssClient {
-    return EssClient.create({
-        region: REGION,
-        endpoint: { protocol: "http", host: emulator.host },
-        accessKey: emulator.keys[0],
-        retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 },
-        readTimeoutMs: 2000,
-    });
+    return emulatorClient(emulator);
 }
 
 async function newStack(name: string, credentials: "env" | "config" = "env"): Promise<E2EStack> {

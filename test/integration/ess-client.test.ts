@@ -4,6 +4,7 @@ import { startEmulator, type AccessKey, type Emulator } from "../../emulator";
 import { EssClient, type EssClientOptions } from "../../provider/ess";
 import { EssError } from "../../provider/errors";
 import { splitIntoCalls, type Entry } from "../../provider/plan";
+import { emulatorClient } from "../support/provider-env";
 
 const REGION = "cn-hangzhou";
 const STS: AccessKey = {
@@ -29,14 +30,7 @@ const e = (loadbalancerId: string, vserverGroupId: string, port: number, weight 
 });
 
 function client(overrides: Partial<EssClientOptions> = {}): EssClient {
-    return EssClient.create({
-        region: REGION,
-        endpoint: { protocol: "http", host: emulator.host },
-        accessKey: key,
-        retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 },
-        readTimeoutMs: 2000,
-        ...overrides,
-    });
+    return emulatorClient(emulator, { accessKey: key, ...overrides });
 }
 
 async function failure(call: Promise<unknown>): Promise<EssError> {

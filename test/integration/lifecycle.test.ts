@@ -4,20 +4,13 @@ import type { Emulator } from "../../emulator";
 import * as steps from "../../provider/provider";
 import { toEntries } from "../../provider/plan";
 import { EssClient } from "../../provider/ess";
-import { attachedOf, callCounts, entry, inputsOf, REGION, seedWith, startProviderEmulator } from "../support/provider-env";
+import { attachedOf, callCounts, emulatorClient, entry, inputsOf, seedWith, startProviderEmulator } from "../support/provider-env";
 
 let emulator: Emulator;
 const other = entry("lb-3", "rsp-3-0", 9000, 10); // attached by someone else
 
 function outOfBand(): EssClient {
-    const key = emulator.keys[0];
-    return EssClient.create({
-        region: REGION,
-        endpoint: { protocol: "http", host: emulator.host },
-        accessKey: key,
-        retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 },
-        readTimeoutMs: 2000,
-    });
+    return emulatorClient(emulator);
 }
 
 function backendIds(vsg: string): string[] {

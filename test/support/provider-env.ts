@@ -1,6 +1,7 @@
 // Points the provider's engine steps (provider/provider.ts, called directly, no engine) at an
 // emulator, the way the plugin process would find it: through the environment.
 import { startEmulator, type Emulator, type StateSeed } from "../../emulator";
+import { EssClient, type EssClientOptions } from "../../provider/ess";
 import * as steps from "../../provider/provider";
 import { toVServerGroups, type Entry } from "../../provider/plan";
 import type { AttachmentInputs } from "../../provider/model";
@@ -72,4 +73,16 @@ export function seedWith(loadBalancers: number, groups: number, quota = 50): Sta
             vServerGroups: Array.from({ length: groups }, (_, g) => `rsp-${lb}-${g}`),
         })),
     };
+}
+
+/** The project's ESS client aimed at an emulator: another user's changes, or a test's own calls. No retries unless asked. */
+export function emulatorClient(emulator: Emulator, overrides: Partial<EssClientOptions> = {}): EssClient {
+    return EssClient.create({
+        region: REGION,
+        endpoint: { protocol: "http", host: emulator.host },
+        accessKey: emulator.keys[0],
+        retry: { totalTimeoutMs: 0, baseDelayMs: 1, maxDelayMs: 1 },
+        readTimeoutMs: 2000,
+        ...overrides,
+    });
 }
