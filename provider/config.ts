@@ -78,15 +78,24 @@ export function essEndpoint(region: string, env: Env = process.env): Endpoint {
     return { protocol: "https", host: CENTRAL_ENDPOINT_REGIONS.has(region) ? "ess.aliyuncs.com" : `ess.${region}.aliyuncs.com` };
 }
 
-/** ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: seconds a call may keep retrying transient errors (default 300). */
+function nonNegative(env: Env, name: string, unit: string, fallback: number): number {
+    const raw = first(env[name]);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} is ${JSON.stringify(raw)}: must be a number of ${unit} ≥ 0`);
+    return value;
+}
+
+/**
+ * ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: seconds a call may keep retrying transient errors (default 300);
+ * ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY: the first backoff ceiling in milliseconds (default 500).
+ */
 export function retryPolicy(env: Env = process.env): RetryPolicy {
-    const raw = first(env.ALIBABA_CLOUD_ESS_RETRY_TIMEOUT);
-    if (raw === undefined) return DEFAULT_RETRY;
-    const seconds = Number(raw);
-    if (!Number.isFinite(seconds) || seconds < 0) {
-        throw new Error(`ALIBABA_CLOUD_ESS_RETRY_TIMEOUT is ${JSON.stringify(raw)}: must be a number of seconds ≥ 0`);
-    }
-    return { ...DEFAULT_RETRY, totalTimeoutMs: seconds * 1000 };
+    return {
+        ...DEFAULT_RETRY,
+        totalTimeoutMs: nonNegative(env, "ALIBABA_CLOUD_ESS_RETRY_TIMEOUT", "seconds", DEFAULT_RETRY.totalTimeoutMs / 1000) * 1000,
+        baseDelayMs: nonNegative(env, "ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY", "milliseconds", DEFAULT_RETRY.baseDelayMs),
+    };
 }
 
 /** ALIBABA_CLOUD_ESS_READ_TIMEOUT: milliseconds to wait for one response (default 15000). */

@@ -13,6 +13,8 @@ const RETRYABLE_CODES = new Set([
     "InvalidOperation.Conflict",
     "VServerGroupProcessing",
     "BackendServer.configuring",
+    // Each attempt is signed with a fresh nonce, so a retry cannot collide again.
+    "SignatureNonceUsed",
 ]);
 
 /** Transport failures: the request may or may not have reached ESS. */

@@ -80,6 +80,9 @@ export function parseScalingGroups(body: Body): ScalingGroup[] {
 }
 
 export class EssClient {
+    /** Attempts whose answer never came (reset, timeout, 5xx): the request may have landed anyway. */
+    lostAnswers = 0;
+
     private constructor(
         private readonly api: OpenApiClient,
         private readonly options: EssClientOptions,
@@ -176,7 +179,9 @@ export class EssClient {
                     const response = await this.api.callApi(spec, request, new RuntimeOptions({}));
                     return (response.body ?? {}) as Body;
                 } catch (err) {
-                    throw toEssError(action, err);
+                    const error = toEssError(action, err);
+                    if (error.ambiguous) this.lostAnswers++;
+                    throw error;
                 }
             },
             {

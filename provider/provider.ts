@@ -68,8 +68,8 @@ function plural(n: number, word: string): string {
 }
 
 /**
- * Performs the detaches, then the attaches, in calls of at most 5×5. Keeps `known` up to date
- * with what is attached after each call, so a failure can report how far it got.
+ * Performs the detaches, then the attaches, in calls of at most 5×5. Keeps `known` (the owned
+ * entries known to be attached) up to date after each call, so a failure can report how far it got.
  */
 async function apply(client: EssClient, inputs: AttachmentInputs, changes: Changes, known: Map<string, Entry>): Promise<void> {
     const sg = inputs.scalingGroupId;
@@ -92,7 +92,7 @@ async function apply(client: EssClient, inputs: AttachmentInputs, changes: Chang
             try {
                 await client.attach(sg, call, inputs.forceAttach);
             } catch (err) {
-                // A call that may have landed is counted as attached: claiming it keeps destroy detaching it.
+                // The call may have landed: count it until DescribeScalingGroups says otherwise.
                 if (err instanceof EssError && err.ambiguous) for (const e of call) known.set(entryKey(e), e);
                 throw err;
             }
@@ -113,7 +113,24 @@ class PartialFailure extends Error {
     }
 }
 
-/** Describe, plan against what is there, apply; on failure report what is really attached now. */
+// After a call whose answer was lost and that was retried, the lost attempt may still land after
+// its retry (a late detach undoing a re-attach). Wait one response timeout, re-read, and repair.
+const VERIFY_ROUNDS = 3;
+
+async function describeOrFail(client: EssClient, inputs: AttachmentInputs) {
+    const group = await client.describeScalingGroup(inputs.scalingGroupId);
+    if (!group) {
+        throw new Error(
+            `scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region}; check scalingGroupId and region`,
+        );
+    }
+    return group;
+}
+
+/**
+ * Describe, plan against what is there, apply; after a lost answer, check and repair. On failure,
+ * report what DescribeScalingGroups says is attached, so the next `up` does exactly what is left.
+ */
 async function converge(
     id: string,
     owned: readonly Entry[],
@@ -122,24 +139,25 @@ async function converge(
 ): Promise<AttachmentState> {
     const client = clientFor(inputs.region);
     const desired = toEntries(inputs.vserverGroups);
-    const group = await client.describeScalingGroup(inputs.scalingGroupId);
-    if (!group) {
-        throw new Error(
-            `scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region}; check scalingGroupId and region`,
-        );
-    }
     const relevant = [...owned, ...desired];
-    const current = ownedAttached(group.attached, relevant);
-    const known = new Map(current.map((e) => [entryKey(e), e]));
+    let group = await describeOrFail(client, inputs);
+    let known = new Map<string, Entry>();
     try {
-        await apply(client, inputs, planReconcile(group.attached, owned, desired), known);
+        for (let round = 0; ; round++) {
+            known = new Map(ownedAttached(group.attached, relevant).map((e) => [entryKey(e), e]));
+            const lostBefore = client.lostAnswers;
+            await apply(client, inputs, planReconcile(group.attached, owned, desired), known);
+            if (client.lostAnswers === lostBefore || round === VERIFY_ROUNDS) break;
+            await new Promise((resolve) => setTimeout(resolve, readTimeoutMs()));
+            group = await describeOrFail(client, inputs);
+        }
     } catch (err) {
         let nowOwned = [...known.values()];
         try {
             const after = await client.describeScalingGroup(inputs.scalingGroupId);
             if (after) nowOwned = ownedAttached(after.attached, relevant);
         } catch {
-            // Keep the conservative estimate: it may claim an entry that is not attached, never the reverse.
+            // Keep the estimate: it may claim an entry that is not attached, never the reverse.
         }
         const message = err instanceof Error ? err.message : String(err);
         if (isCreate && nowOwned.length === 0) throw err;

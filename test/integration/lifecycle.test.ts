@@ -205,6 +205,27 @@ describe("failures", () => {
         expect(attachedOf(emulator, "asg-2")).toHaveLength(25);
     });
 
+    it("a detach whose answer is lost and that lands after its retry is repaired before update returns", async () => {
+        // Weight change: detach then re-attach rsp-0-0. The first Detach is answered too late (400 ms > the
+        // 300 ms response timeout), the retry and the Attach succeed, then the first Detach lands and
+        // removes the re-attached entry. The provider must notice and attach it again.
+        Object.assign(process.env, { ALIBABA_CLOUD_ESS_READ_TIMEOUT: "300", ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY: "10" });
+        await steps.configure({ config: { get: () => undefined, require: () => "" } });
+        try {
+            const { id, outs } = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80, 10)]));
+            emulator.control.addFault({ kind: "latency", latencyMs: 400, actions: ["DetachVServerGroups"], times: 1 });
+            const updated = await steps.update(id, outs!, inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80, 90)]));
+            await new Promise((resolve) => setTimeout(resolve, 200)); // nothing else is in flight
+            expect(toEntries(updated.outs!.vserverGroups)).toEqual([entry("lb-0", "rsp-0-0", 80, 90)]);
+            expect(attachedOf(emulator, "asg-1")).toEqual([entry("lb-0", "rsp-0-0", 80, 90), other]);
+            expect(emulator.control.calls({ action: "AttachVServerGroups", ok: true }).length).toBe(3); // create, update, repair
+        } finally {
+            Object.assign(process.env, { ALIBABA_CLOUD_ESS_READ_TIMEOUT: "2000" });
+            delete process.env.ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY;
+            await steps.configure({ config: { get: () => undefined, require: () => "" } });
+        }
+    });
+
     it("an attach whose answer is lost is checked against DescribeScalingGroups before state is written", async () => {
         const { id, outs } = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80)]));
         emulator.control.addFault({ kind: "connectionReset", actions: ["AttachVServerGroups"] });

@@ -49,5 +49,13 @@ describe("run-time configuration", () => {
         expect(retryPolicy({}).totalTimeoutMs).toBe(300_000);
         expect(retryPolicy({ ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "2.5" }).totalTimeoutMs).toBe(2500);
         expect(() => retryPolicy({ ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "soon" })).toThrow(/ALIBABA_CLOUD_ESS_RETRY_TIMEOUT is "soon"/);
+        expect(retryPolicy({ ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY: "20" })).toEqual({
+            totalTimeoutMs: 300_000,
+            baseDelayMs: 20,
+            maxDelayMs: 20_000,
+        });
+        expect(() => retryPolicy({ ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY: "-1" })).toThrow(
+            /ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY is "-1": must be a number of milliseconds/,
+        );
     });
 });
