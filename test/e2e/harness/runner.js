@@ -194,28 +194,25 @@ async function main() {
     const common = { onOutput, onEvent, color: "never" };
     const result = { op: req.op, ok: true };
     switch (req.op) {
-        case "up": {
-            const r = await stack.up({ ...common, ...o });
-            result.summary = r.summary;
-            result.changeSummary = r.summary.resourceChanges || {};
-            result.outputs = r.outputs;
+        case "up":
+        case "refresh":
+        case "destroy": {
+            const r = await stack[req.op]({ ...common, ...o });
+            // The Automation API fills summary.config from `stack history --show-secrets`: never keep it.
+            const { config: _decrypted, ...summary } = r.summary;
+            // stdout/stderr of the CLI itself: where --logtostderr and -v output goes.
+            Object.assign(result, {
+                summary,
+                changeSummary: summary.resourceChanges || {},
+                commandStdout: r.stdout,
+                commandStderr: r.stderr,
+            });
+            if (req.op === "up") result.outputs = r.outputs;
             break;
         }
         case "preview": {
             const r = await stack.preview({ ...common, ...o });
-            result.changeSummary = r.changeSummary || {};
-            break;
-        }
-        case "refresh": {
-            const r = await stack.refresh({ ...common, ...o });
-            result.summary = r.summary;
-            result.changeSummary = r.summary.resourceChanges || {};
-            break;
-        }
-        case "destroy": {
-            const r = await stack.destroy({ ...common, ...o });
-            result.summary = r.summary;
-            result.changeSummary = r.summary.resourceChanges || {};
+            Object.assign(result, { changeSummary: r.changeSummary || {}, commandStdout: r.stdout, commandStderr: r.stderr });
             break;
         }
         case "export": {
