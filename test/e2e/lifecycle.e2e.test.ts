@@ -277,3 +277,12 @@ test("12. a bad input (port 70000): preview fails naming the field; the emulator
     expect(r.output).toContain("vserverGroups[0].vserverAttributes[0].port is 70000: must be an integer from 1 to 65535");
     expect(emulator.control.calls()).toEqual([]);
 });
+
+test("13. what a user sees: a retry with its reason and attempt shows in the pulumi up output", async () => {
+    const s = await newStack("retry-visible");
+    emulator.control.addFault({ kind: "throttling", actions: ["AttachVServerGroups"], times: 1 });
+    const r = await s.up([attachment("att", "asg-a", [api])]);
+    expect(r.output).toMatch(/ess-vserver-groups: AttachVServerGroups on asg-a: Throttling\.User, retrying in \d+\.\ds \(attempt 2\)/);
+    expect(attached("asg-a")).toEqual([e("lb-api", "rsp-api-8080", 8080)]);
+    await s.destroy();
+});
