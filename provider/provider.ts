@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./config";
 import { EssError } from "./errors";
-import { EssClient } from "./ess";
+import { EssClient, type ScalingGroup } from "./ess";
 import { serializedBy } from "./lock";
 import type { AttachmentInputs, AttachmentState } from "./model";
 import {
@@ -51,6 +51,21 @@ function clientFor(region: string): EssClient {
 
 function lockKey(s: Pick<AttachmentInputs, "region" | "scalingGroupId">): string {
     return `${s.region}/${s.scalingGroupId}`;
+}
+
+/** Reads of one scaling group that overlap (a refresh of resources sharing it) share one Describe. */
+const reading = new Map<string, Promise<ScalingGroup | undefined>>();
+
+function describeForRead(s: Pick<AttachmentState, "region" | "scalingGroupId">): Promise<ScalingGroup | undefined> {
+    const key = lockKey(s);
+    let pending = reading.get(key);
+    if (!pending) {
+        pending = clientFor(s.region)
+            .describeScalingGroup(s.scalingGroupId)
+            .finally(() => reading.delete(key));
+        reading.set(key, pending);
+    }
+    return pending;
 }
 
 function stateOf(inputs: AttachmentInputs, owned: readonly Entry[]): AttachmentState {
@@ -191,7 +206,7 @@ export async function update(id: string, olds: AttachmentState, news: Attachment
 }
 
 export async function read(id: string, props: AttachmentState): Promise<dynamic.ReadResult<AttachmentState>> {
-    const group = await clientFor(props.region).describeScalingGroup(props.scalingGroupId);
+    const group = await describeForRead(props);
     if (!group) {
         report(`scaling group ${props.scalingGroupId} no longer exists in ${props.region}: the attachment is gone`);
         return { id: "" };

@@ -160,6 +160,18 @@ describe("read (refresh)", () => {
         expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 1 });
     });
 
+    it("overlapping reads share one DescribeScalingGroups per scaling group (a refresh of many resources)", async () => {
+        const one = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80)]));
+        const two = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-1", 81)]));
+        const three = await steps.create(inputsOf("asg-2", [entry("lb-0", "rsp-0-2", 82)]));
+        emulator.control.clearCalls();
+        const results = await Promise.all([one, two, three].map((r) => steps.read(r.id, r.outs!)));
+        expect(results.map((r) => toEntries(r.props!.vserverGroups).length)).toEqual([1, 1, 1]);
+        expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 2 });
+        await steps.read(one.id, one.outs!); // a later read asks again
+        expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 3 });
+    });
+
     it("a scaling group that is gone means the resource is gone", async () => {
         expect(await steps.read("asg-gone:1", inputsOf("asg-gone", [entry("lb-0", "rsp-0-0", 80)]))).toEqual({ id: "" });
     });
