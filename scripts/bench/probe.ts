@@ -41,6 +41,15 @@ const lap = (() => { let last = performance.now(); return () => { const n = perf
     out.create2 = lap();
     await provider.delete(created.id, created.outs);
     await provider.delete(createdB.id, createdB.outs);
+    out.delete = lap();
+    // A burst like the engine's: many resources on distinct scaling groups at once, warm.
+    const burst = [];
+    for (const n of news.burst) burst.push((await provider.check({}, n)).inputs);
+    lap();
+    const made = await Promise.all(burst.map((i) => provider.create(i)));
+    out.burstCreate = lap();
+    await Promise.all(made.map((m) => provider.delete(m.id, m.outs)));
+    out.burstDelete = lap();
     process.stdout.write(JSON.stringify(out));
 })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
 `;
@@ -60,6 +69,12 @@ export interface ProbeTimes {
     create: number;
     /** A second create on another scaling group: the warm cost. */
     create2: number;
+    /** Both deletes. */
+    delete: number;
+    /** `burst.length` concurrent creates on distinct scaling groups (warm). */
+    burstCreate: number;
+    /** Their deletes, concurrently. */
+    burstDelete: number;
 }
 
 export interface ProbeInput {
@@ -69,6 +84,8 @@ export interface ProbeInput {
     /** Two sets of raw inputs (as the program passes them, without __provider) on different scaling groups. */
     newsA: Record<string, unknown>;
     newsB: Record<string, unknown>;
+    /** Raw inputs for the concurrent burst, each on its own scaling group. */
+    burst: Array<Record<string, unknown>>;
     env: Record<string, string>;
 }
 
@@ -80,7 +97,14 @@ export async function probeOnce(p: ProbeInput): Promise<ProbeTimes> {
         const newsFile = path.join(dir, "news.json");
         fs.writeFileSync(script, PROBE_JS);
         fs.writeFileSync(providerFile, p.providerText);
-        fs.writeFileSync(newsFile, JSON.stringify({ a: { ...p.newsA, __provider: p.providerText }, b: { ...p.newsB, __provider: p.providerText } }));
+        fs.writeFileSync(
+            newsFile,
+            JSON.stringify({
+                a: { ...p.newsA, __provider: p.providerText },
+                b: { ...p.newsB, __provider: p.providerText },
+                burst: p.burst.map((n) => ({ ...n, __provider: p.providerText })),
+            }),
+        );
         const stdout = await new Promise<string>((resolve, reject) =>
             execFile(p.nodePath, [script, p.workDir, providerFile, newsFile], { cwd: p.workDir, env: p.env }, (err, out, errOut) =>
                 err ? reject(new Error(`probe failed: ${err.message}\n${errOut}`)) : resolve(out),
