@@ -4,7 +4,16 @@ import type { Emulator } from "../../emulator";
 import * as steps from "../../provider/provider";
 import { toEntries } from "../../provider/plan";
 import { EssClient } from "../../provider/ess";
-import { attachedOf, callCounts, emulatorClient, entry, inputsOf, seedWith, startProviderEmulator } from "../support/provider-env";
+import {
+    attachedOf,
+    callCounts,
+    emulatorClient,
+    entry,
+    inputsOf,
+    resetProviderClients,
+    seedWith,
+    startProviderEmulator,
+} from "../support/provider-env";
 
 let emulator: Emulator;
 const other = entry("lb-3", "rsp-3-0", 9000, 10); // attached by someone else
@@ -222,7 +231,7 @@ describe("failures", () => {
         // 300 ms response timeout), the retry and the Attach succeed, then the first Detach lands and
         // removes the re-attached entry. The provider must notice and attach it again.
         Object.assign(process.env, { ALIBABA_CLOUD_ESS_READ_TIMEOUT: "300", ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY: "10" });
-        await steps.configure({ config: { get: () => undefined, require: () => "" } });
+        await resetProviderClients();
         try {
             const { id, outs } = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80, 10)]));
             emulator.control.addFault({ kind: "latency", latencyMs: 400, actions: ["DetachVServerGroups"], times: 1 });
@@ -234,7 +243,7 @@ describe("failures", () => {
         } finally {
             Object.assign(process.env, { ALIBABA_CLOUD_ESS_READ_TIMEOUT: "2000" });
             delete process.env.ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY;
-            await steps.configure({ config: { get: () => undefined, require: () => "" } });
+            await resetProviderClients();
         }
     });
 

@@ -13,9 +13,10 @@
 // Reproducible: the desired states and fault specs of sequence i depend only on (seed, i); the
 // emulator's fault dice are reseeded per sequence. Timing (backoff jitter, latency vs timeout
 // races) is real, so a replay follows the same script, not necessarily the same interleaving.
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import * as steps from "../../provider/provider";
 import { toEntries, entryKey, type Entry } from "../../provider/plan";
+import { startProviderEmulator } from "../support/provider-env";
 import {
     addCounts,
     audit,
@@ -30,7 +31,6 @@ import {
     lastSeq,
     LatencyTracker,
     nextDesired,
-    REGION,
     rngFor,
     table,
     attachedOf,
@@ -208,28 +208,12 @@ const figures: Figures = {
 };
 
 beforeAll(async () => {
-    emulator = await startEmulator({ state: cloudSeed() });
-    const key = emulator.keys[0];
-    Object.assign(process.env, {
-        ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
-        ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-        ALIBABA_CLOUD_REGION_ID: REGION,
+    emulator = await startProviderEmulator(cloudSeed(), {
         ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: RETRY_TIMEOUT_S,
         ALIBABA_CLOUD_ESS_READ_TIMEOUT: String(READ_TIMEOUT_MS),
-        ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
-        ESS_VSERVER_GROUPS_QUIET: "1",
+        // A short first backoff keeps 200 sequences inside the normal test run; the budget stays as set.
+        ...(process.env.RELIABILITY_REAL_BACKOFF === "1" ? {} : { ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY: "20" }),
     });
-    // A short first backoff keeps 200 sequences inside the normal test run; the budget stays as set.
-    if (process.env.RELIABILITY_REAL_BACKOFF !== "1") process.env.ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY = "20";
-    await steps.configure({
-        config: {
-            get: () => undefined,
-            require: (k: string) => {
-                throw new Error(k);
-            },
-        },
-    } as never);
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { EssClient } from "../../provider/ess";
 import * as steps from "../../provider/provider";
 import { send } from "../support/proxy";
+import { resetProviderClients } from "../support/provider-env";
 
 jest.setTimeout(60_000);
 
@@ -75,14 +76,7 @@ async function useCredentials(env: Record<string, string | undefined>, endpoint 
     for (const k of ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"])
         delete process.env[k];
     Object.assign(process.env, { ALIBABA_CLOUD_ESS_ENDPOINT: endpoint }, env);
-    await steps.configure({
-        config: {
-            get: () => undefined,
-            require: (k: string) => {
-                throw new Error(k);
-            },
-        },
-    } as never);
+    await resetProviderClients();
 }
 
 beforeAll(async () => {

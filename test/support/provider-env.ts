@@ -22,15 +22,16 @@ export async function startProviderEmulator(state: StateSeed, env: Record<string
         ESS_VSERVER_GROUPS_QUIET: "1",
         ...env,
     });
-    await steps.configure({
-        config: {
-            get: () => undefined,
-            require: (k: string) => {
-                throw new Error(k);
-            },
-        },
-    });
+    await resetProviderClients();
     return emulator;
+}
+
+/** Runs the provider's `configure` with an empty stack config: clients are rebuilt from the environment on next use. */
+export async function resetProviderClients(): Promise<void> {
+    const none = (key: string): never => {
+        throw new Error(`no stack config ${key} in tests`);
+    };
+    await steps.configure({ config: { get: () => undefined, require: none } });
 }
 
 export const entry = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({

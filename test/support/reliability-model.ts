@@ -6,7 +6,9 @@ import type { Emulator, FaultRule, StateSeed } from "../../emulator";
 import { prng } from "../../emulator/faults";
 import { entryKey, toEntries, type Entry, type VServerGroup } from "../../provider/plan";
 
-export const REGION = "cn-hangzhou";
+import { REGION } from "./provider-env";
+
+export { REGION };
 export const SCALING_GROUPS = ["asg-1", "asg-2"] as const;
 export type ScalingGroupId = (typeof SCALING_GROUPS)[number];
 
