@@ -4,7 +4,9 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { installPackageCopy, REPO } from "../support/package-copy";
+import { installPackageCopy } from "../support/package-copy";
+
+const REPO = path.resolve(__dirname, "../..");
 
 const SECRETS = {
     "alicloud:accessKey": "cfg-access-key-id-4d1c",
@@ -31,7 +33,7 @@ describe("the serialized provider (what every user's state holds as __provider)"
     const root = path.join(REPO, ".tools", "serialize-test");
 
     beforeAll(() => {
-        installPackageCopy(root);
+        installPackageCopy(root, REPO);
         // A program has its own package.json; without one Node would resolve the package to this repo itself.
         fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "serialize-test", private: true }));
         text = execFileSync(process.execPath, ["-e", script], {
