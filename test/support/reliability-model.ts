@@ -233,6 +233,8 @@ export function faultsFor(r: Rng, opts: GeneratorOptions): FaultSpec[] {
                       : { type: "busy", scalingGroupId: sg, code, durationMs: int(r, 50, 400) },
             );
         } else if (kind === "latency") {
+            // One latency rule a step: the emulator adds up the latencies of every rule that matches a call.
+            if (out.some((f) => f.type === "rule" && f.rule.kind === "latency")) continue;
             out.push({
                 type: "rule",
                 rule: {
