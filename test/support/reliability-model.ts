@@ -242,7 +242,7 @@ export function faultsFor(r: Rng, opts: GeneratorOptions): FaultSpec[] {
                     actions,
                     // Answered too late for the client, yet within one more response timeout: the window the
                     // provider waits out before re-checking (see VERIFY_ROUNDS in provider/provider.ts).
-                    latencyMs: opts.readTimeoutMs + int(r, 30, Math.max(40, opts.readTimeoutMs - 30)),
+                    latencyMs: opts.readTimeoutMs + int(r, 30, Math.max(40, Math.round(opts.readTimeoutMs / 2))),
                     times: persistent ? 40 : int(r, 1, 2),
                     probability: r() < 0.5 ? 0.5 : undefined,
                 },
