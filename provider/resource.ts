@@ -1,6 +1,6 @@
 // The resource users declare. Its provider object only forwards to ./provider, which the plugin
 // process loads by package name from the program's node_modules: the text serialized into each
-// user's state stays under a kilobyte, captures no module state (so no credentials), and `delete`
+// user's state stays about 2 KB, captures no module state (so no credentials), and `delete`
 // runs the installed code rather than a frozen copy of it.
 import * as pulumi from "@pulumi/pulumi";
 import type { VServerGroup } from "./plan";

@@ -72,14 +72,10 @@ class Checker {
         }
     }
 
-    list(path: string, value: unknown, max?: number): value is unknown[] {
+    list(path: string, value: unknown): value is unknown[] {
         if (isUnknown(value)) return false;
         if (!Array.isArray(value) || value.length === 0) {
             this.fail(path, value, "must be a non-empty list");
-            return false;
-        }
-        if (max !== undefined && value.length > max) {
-            this.fail(path, value, `must hold at most ${max} items`);
             return false;
         }
         return true;

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEMO_FIXTURE, startEmulator, type Emulator, type StateSeed } from "../emulator";
 import { E2EHarness, type OperationResult } from "../test/e2e/harness";
+import { callCounts } from "../test/support/provider-env";
 
 export const EXAMPLES_DIR = path.resolve(__dirname, "../examples");
 
@@ -34,13 +35,6 @@ export function exampleSpec(name: string): ExampleSpec {
     return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, name, "demo.json"), "utf8")) as ExampleSpec;
 }
 
-function callCounts(emulator: Emulator): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const c of emulator.control.calls()) counts[c.action] = (counts[c.action] ?? 0) + 1;
-    emulator.control.clearCalls();
-    return counts;
-}
-
 export async function runExample(name: string, hooks: ExampleHooks = {}): Promise<StepReport[]> {
     const spec = exampleSpec(name);
     const state: StateSeed = spec.fixture
@@ -65,6 +59,7 @@ export async function runExample(name: string, hooks: ExampleHooks = {}): Promis
         const program = { file: path.join(EXAMPLES_DIR, name, "index.ts") };
         const step = async (stepName: StepName, result: Promise<OperationResult>): Promise<void> => {
             const report = { step: stepName, result: await result, calls: callCounts(emulator) };
+            emulator.control.clearCalls();
             reports.push(report);
             await hooks.onStep?.(report, emulator);
         };

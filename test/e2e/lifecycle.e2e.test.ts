@@ -4,7 +4,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { EssClient } from "../../provider/ess";
 import { toEntries, type Entry, type VServerGroup } from "../../provider/plan";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "./harness";
-import { emulatorClient } from "../support/provider-env";
+import { attachedOf, emulatorClient } from "../support/provider-env";
 
 jest.setTimeout(600_000);
 
@@ -29,13 +29,7 @@ function attachment(
 }
 
 function attached(scalingGroupId: string): Entry[] {
-    const group = emulator.control.scalingGroup(scalingGroupId);
-    return toEntries(
-        (group?.vServerGroups ?? []).map((a) => ({
-            loadbalancerId: a.loadBalancerId,
-            vserverAttributes: [{ vserverGroupId: a.vServerGroupId, port: a.port, weight: a.weight }],
-        })),
-    );
+    return attachedOf(emulator, scalingGroupId);
 }
 
 function backends(vsg: string): string[] {

@@ -2,9 +2,9 @@
 // to do, then the recovery a user runs. Nothing lost (every desired entry attached), nothing
 // leaked (removed entries detached), others' entries untouched.
 import { startEmulator, type Emulator } from "../../emulator";
-import { toEntries, type Entry, type VServerGroup } from "../../provider/plan";
+import type { Entry, VServerGroup } from "../../provider/plan";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../e2e/harness";
-import { emulatorClient } from "../support/provider-env";
+import { attachedOf, emulatorClient } from "../support/provider-env";
 
 jest.setTimeout(600_000);
 
@@ -49,12 +49,7 @@ const program = (groups: VServerGroup[]): ResourceSpec[] => [
 ];
 
 function attached(): Entry[] {
-    return toEntries(
-        (emulator.control.scalingGroup("asg-a")?.vServerGroups ?? []).map((a) => ({
-            loadbalancerId: a.loadBalancerId,
-            vserverAttributes: [{ vserverGroupId: a.vServerGroupId, port: a.port, weight: a.weight }],
-        })),
-    );
+    return attachedOf(emulator, "asg-a");
 }
 
 beforeAll(async () => {

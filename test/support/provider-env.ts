@@ -3,7 +3,7 @@
 import { startEmulator, type Emulator, type StateSeed } from "../../emulator";
 import { EssClient, type EssClientOptions } from "../../provider/ess";
 import * as steps from "../../provider/provider";
-import { toVServerGroups, type Entry } from "../../provider/plan";
+import { toEntries, toVServerGroups, type Entry } from "../../provider/plan";
 import type { AttachmentInputs } from "../../provider/model";
 
 export const REGION = "cn-hangzhou";
@@ -45,13 +45,14 @@ export function inputsOf(scalingGroupId: string, entries: Entry[], flags: Partia
     return { scalingGroupId, region: REGION, vserverGroups: toVServerGroups(entries), forceAttach: false, forceDetach: false, ...flags };
 }
 
-/** What the emulator says is attached to a scaling group, as entries. */
+/** What the emulator says is attached to a scaling group, as entries in canonical order. */
 export function attachedOf(emulator: Emulator, scalingGroupId: string): Entry[] {
-    return (emulator.control.scalingGroup(scalingGroupId)?.vServerGroups ?? [])
-        .map((a) => entry(a.loadBalancerId, a.vServerGroupId, a.port, a.weight))
-        .sort((a, b) =>
-            `${a.loadbalancerId}/${a.vserverGroupId}/${a.port}`.localeCompare(`${b.loadbalancerId}/${b.vserverGroupId}/${b.port}`),
-        );
+    return toEntries(
+        (emulator.control.scalingGroup(scalingGroupId)?.vServerGroups ?? []).map((a) => ({
+            loadbalancerId: a.loadBalancerId,
+            vserverAttributes: [{ vserverGroupId: a.vServerGroupId, port: a.port, weight: a.weight }],
+        })),
+    );
 }
 
 /** Calls by action, e.g. { DescribeScalingGroups: 1, AttachVServerGroups: 2 }. */

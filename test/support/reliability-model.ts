@@ -6,9 +6,9 @@ import type { Emulator, FaultRule, StateSeed } from "../../emulator";
 import { prng } from "../../emulator/faults";
 import { entryKey, toEntries, type Entry, type VServerGroup } from "../../provider/plan";
 
-import { REGION } from "./provider-env";
+import { attachedOf, REGION } from "./provider-env";
 
-export { REGION };
+export { attachedOf, REGION };
 export const SCALING_GROUPS = ["asg-1", "asg-2"] as const;
 export type ScalingGroupId = (typeof SCALING_GROUPS)[number];
 
@@ -301,15 +301,6 @@ export function injectTracked(emulator: Emulator, faults: FaultSpec[], tracker: 
             : emulator.control.busy({ scalingGroupId: f.scalingGroupId, code: f.code, calls: f.calls, durationMs: f.durationMs }),
     );
     tracker.add(faults, ids);
-}
-
-export function attachedOf(emulator: Emulator, sg: string): Entry[] {
-    return toEntries(
-        (emulator.control.scalingGroup(sg)?.vServerGroups ?? []).map((a) => ({
-            loadbalancerId: a.loadBalancerId,
-            vserverAttributes: [{ vserverGroupId: a.vServerGroupId, port: a.port, weight: a.weight }],
-        })),
-    );
 }
 
 const show = (es: Entry[]) => es.map((e) => `${entryKey(e)}@${e.weight}`);
