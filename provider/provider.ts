@@ -7,7 +7,8 @@ import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey
 import { EssError } from "./errors";
 import { EssClient, type ScalingGroup } from "./ess";
 import { serializedBy } from "./lock";
-import type { AttachmentInputs, AttachmentState } from "./model";
+import { containsUnknown, type AttachmentInputs, type AttachmentState } from "./model";
+import { claim, claimedByOthers, detachedByOthers, noteAttached, noteDetached, release, resetOwnership, scopeOf } from "./ownership";
 import {
     entryKey,
     ownedAttached,
@@ -31,6 +32,7 @@ const clients = new Map<string, EssClient>();
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     stackConfig = req.config;
     clients.clear();
+    resetOwnership();
 }
 
 function clientFor(region: string): EssClient {
@@ -49,15 +51,11 @@ function clientFor(region: string): EssClient {
     return client;
 }
 
-function lockKey(s: Pick<AttachmentInputs, "region" | "scalingGroupId">): string {
-    return `${s.region}/${s.scalingGroupId}`;
-}
-
 /** Reads of one scaling group that overlap (a refresh of resources sharing it) share one Describe. */
 const reading = new Map<string, Promise<ScalingGroup | undefined>>();
 
 function describeForRead(s: Pick<AttachmentState, "region" | "scalingGroupId">): Promise<ScalingGroup | undefined> {
-    const key = lockKey(s);
+    const key = scopeOf(s);
     let pending = reading.get(key);
     if (!pending) {
         pending = clientFor(s.region)
@@ -82,20 +80,74 @@ function plural(n: number, word: string): string {
     return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** `rsp-1:80, rsp-2:8080` — the first few entries, for a progress line. */
+function named(entries: readonly Entry[]): string {
+    const shown = entries.slice(0, 5).map((e) => `${e.vserverGroupId}:${e.port}`);
+    return entries.length > 5 ? `${shown.join(", ")} and ${entries.length - 5} more` : shown.join(", ");
+}
+
+/**
+ * Leaves to another resource of this stack the entries it declares: a removed entry is handed over
+ * (no longer owned, left attached), a re-weighted one is left as it is attached.
+ */
+function leaveOthersTheirs(id: string, inputs: AttachmentInputs, changes: Changes, known: Map<string, Entry>): Changes {
+    const shared = claimedByOthers(id, scopeOf(inputs), changes.detach);
+    if (shared.length === 0) return changes;
+    const sharedKeys = new Set(shared.map(entryKey));
+    const wanted = new Set(changes.attach.map(entryKey));
+    for (const e of shared) if (!wanted.has(entryKey(e))) known.delete(entryKey(e));
+    report(
+        `${inputs.scalingGroupId}: leaving ${plural(shared.length, "VServer group")} attached (${named(shared)}): another resource of this stack declares them`,
+    );
+    return {
+        detach: changes.detach.filter((e) => !sharedKeys.has(entryKey(e))),
+        attach: changes.attach.filter((e) => !sharedKeys.has(entryKey(e))),
+    };
+}
+
+interface DetachBatch {
+    entries: Entry[];
+    forceDetach: boolean;
+    why: string;
+}
+
+/**
+ * A weight change is a detach and a re-attach. With `forceAttach: false` the re-attach does not put
+ * the instances back, so that detach keeps them (ForceDetach=false) whatever `forceDetach` says.
+ */
+function detachBatches(inputs: AttachmentInputs, changes: Changes): DetachBatch[] {
+    const reattached = new Set(changes.attach.map(entryKey));
+    const reweighted = changes.detach.filter((e) => reattached.has(entryKey(e)));
+    if (inputs.forceAttach || !inputs.forceDetach || reweighted.length === 0) {
+        return [{ entries: changes.detach, forceDetach: inputs.forceDetach, why: "" }];
+    }
+    return [
+        { entries: changes.detach.filter((e) => !reattached.has(entryKey(e))), forceDetach: true, why: "" },
+        {
+            entries: reweighted,
+            forceDetach: false,
+            why: ": a weight change with forceAttach=false keeps the instances behind the load balancer, with their old backend weight",
+        },
+    ];
+}
+
 /**
  * Performs the detaches, then the attaches, in calls of at most 5×5. Keeps `known` (the owned
  * entries known to be attached) up to date after each call, so a failure can report how far it got.
  */
-async function apply(client: EssClient, inputs: AttachmentInputs, changes: Changes, known: Map<string, Entry>): Promise<void> {
+async function apply(client: EssClient, id: string, inputs: AttachmentInputs, changes: Changes, known: Map<string, Entry>): Promise<void> {
     const sg = inputs.scalingGroupId;
-    if (changes.detach.length > 0) {
-        const calls = splitIntoCalls(changes.detach);
+    const scope = scopeOf(inputs);
+    for (const batch of detachBatches(inputs, changes)) {
+        if (batch.entries.length === 0) continue;
+        const calls = splitIntoCalls(batch.entries);
         report(
-            `detaching ${plural(changes.detach.length, "VServer group")} from ${sg} in ${plural(calls.length, "call")} (ForceDetach=${inputs.forceDetach})`,
+            `detaching ${plural(batch.entries.length, "VServer group")} from ${sg} in ${plural(calls.length, "call")} (ForceDetach=${batch.forceDetach}${batch.why})`,
         );
         for (const call of calls) {
-            await client.detach(sg, call, inputs.forceDetach);
+            await client.detach(sg, call, batch.forceDetach);
             for (const e of call) known.delete(entryKey(e));
+            noteDetached(id, scope, call);
         }
     }
     if (changes.attach.length > 0) {
@@ -112,8 +164,21 @@ async function apply(client: EssClient, inputs: AttachmentInputs, changes: Chang
                 throw err;
             }
             for (const e of call) known.set(entryKey(e), e);
+            noteAttached(scope, call);
         }
     }
+}
+
+/** A create that finds declared entries already attached takes them over: say so, and what delete will do. */
+function reportAdoption(inputs: AttachmentInputs, attached: readonly Entry[], desired: readonly Entry[]): void {
+    const wanted = new Map(desired.map((e) => [entryKey(e), e]));
+    const adopted = attached.filter((e) => wanted.get(entryKey(e))?.weight === e.weight);
+    if (adopted.length === 0) return;
+    report(
+        `${inputs.scalingGroupId}: ${plural(adopted.length, "VServer group")} already attached (${named(adopted)}) ` +
+            `${adopted.length === 1 ? "is" : "are"} now owned by this resource; deleting it will detach them (ForceDetach=${inputs.forceDetach}). ` +
+            "To keep them attached on delete, set the retainOnDelete resource option or leave them out of vserverGroups",
+    );
 }
 
 /** A failed create/update still tells the engine what this resource now owns, so state stays true. */
@@ -155,13 +220,16 @@ async function converge(
     const client = clientFor(inputs.region);
     const desired = toEntries(inputs.vserverGroups);
     const relevant = [...owned, ...desired];
+    claim(id, scopeOf(inputs), desired);
     let group = await describeOrFail(client, inputs);
+    if (isCreate) reportAdoption(inputs, group.attached, desired);
     let known = new Map<string, Entry>();
     try {
         for (let round = 0; ; round++) {
             known = new Map(ownedAttached(group.attached, relevant).map((e) => [entryKey(e), e]));
             const lostBefore = client.lostAnswers;
-            await apply(client, inputs, planReconcile(group.attached, owned, desired), known);
+            const changes = leaveOthersTheirs(id, inputs, planReconcile(group.attached, owned, desired), known);
+            await apply(client, id, inputs, changes, known);
             if (client.lostAnswers === lostBefore || round === VERIFY_ROUNDS) break;
             await new Promise((resolve) => setTimeout(resolve, readTimeoutMs()));
             group = await describeOrFail(client, inputs);
@@ -178,7 +246,7 @@ async function converge(
         if (isCreate && nowOwned.length === 0) throw err;
         throw new PartialFailure(message, id, { ...stateOf(inputs, nowOwned), [PROVIDER_KEY]: inputs[PROVIDER_KEY] });
     }
-    return stateOf(inputs, desired);
+    return stateOf(inputs, [...known.values()]);
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<AttachmentInputs>> {
@@ -186,23 +254,31 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
     return failures.length > 0 ? { failures } : { inputs };
 }
 
-export async function diff(_id: string, olds: AttachmentState, news: AttachmentInputs): Promise<dynamic.DiffResult> {
+export async function diff(id: string, olds: AttachmentState, news: AttachmentInputs): Promise<dynamic.DiffResult> {
     const { changes, replaces } = planDiff(olds, news);
-    return { changes, replaces, deleteBeforeReplace: false };
+    if (containsUnknown(news)) return { changes, replaces, deleteBeforeReplace: false };
+    // Tell the provider what this resource declares before any Detach of this run looks, and re-attach
+    // what another resource of the stack detached from under it.
+    const desired = toEntries(news.vserverGroups);
+    claim(id, scopeOf(news), desired);
+    const repair = detachedByOthers(id, scopeOf(news), desired).length > 0;
+    return { changes: changes || repair, replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: AttachmentInputs): Promise<dynamic.CreateResult<AttachmentState>> {
     const id = `${inputs.scalingGroupId}:${randomUUID().slice(0, 8)}`;
-    const outs = await serializedBy(lockKey(inputs), () => converge(id, [], inputs, true));
+    const outs = await serializedBy(scopeOf(inputs), () => converge(id, [], inputs, true));
     return { id, outs };
 }
 
 export async function update(id: string, olds: AttachmentState, news: AttachmentInputs): Promise<dynamic.UpdateResult<AttachmentState>> {
     const owned = toEntries(olds.vserverGroups);
-    if (sameEntries(owned, toEntries(news.vserverGroups))) {
+    const desired = toEntries(news.vserverGroups);
+    if (sameEntries(owned, desired) && detachedByOthers(id, scopeOf(news), desired).length === 0) {
+        claim(id, scopeOf(news), desired);
         return { outs: stateOf(news, owned) }; // only the force flags changed: nothing to call
     }
-    return { outs: await serializedBy(lockKey(news), () => converge(id, owned, news, false)) };
+    return { outs: await serializedBy(scopeOf(news), () => converge(id, owned, news, false)) };
 }
 
 export async function read(id: string, props: AttachmentState): Promise<dynamic.ReadResult<AttachmentState>> {
@@ -212,6 +288,7 @@ export async function read(id: string, props: AttachmentState): Promise<dynamic.
         return { id: "" };
     }
     const owned = toEntries(props.vserverGroups);
+    claim(id, scopeOf(props), owned);
     const still = ownedAttached(group.attached, owned);
     if (!sameEntries(still, owned)) {
         report(`${props.scalingGroupId}: ${plural(owned.length - still.length, "owned VServer group")} no longer attached as declared`);
@@ -219,19 +296,17 @@ export async function read(id: string, props: AttachmentState): Promise<dynamic.
     return { id, props: stateOf(props, still) };
 }
 
-async function remove(_id: string, props: AttachmentState): Promise<void> {
+async function remove(id: string, props: AttachmentState): Promise<void> {
     const owned = toEntries(props.vserverGroups);
-    if (owned.length === 0) return;
-    await serializedBy(lockKey(props), async () => {
+    await serializedBy(scopeOf(props), async () => {
+        const changes = leaveOthersTheirs(id, props, { detach: owned, attach: [] }, new Map());
         try {
-            await apply(clientFor(props.region), props, { detach: owned, attach: [] }, new Map());
+            if (changes.detach.length > 0) await apply(clientFor(props.region), id, props, changes, new Map());
         } catch (err) {
-            if (err instanceof EssError && err.code === "InvalidScalingGroupId.NotFound") {
-                report(`scaling group ${props.scalingGroupId} no longer exists: nothing to detach`);
-                return;
-            }
-            throw err;
+            if (!(err instanceof EssError && err.code === "InvalidScalingGroupId.NotFound")) throw err;
+            report(`scaling group ${props.scalingGroupId} no longer exists: nothing to detach`);
         }
+        release(id);
     });
 }
 export { remove as delete };

@@ -34,6 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
+    await resetProviderClients(); // each test is a new engine run: the provider forgets other resources
     emulator.control.reset();
     await outOfBand().attach("asg-1", [other], false);
     emulator.control.clearCalls();

@@ -16,7 +16,7 @@
 import type { Emulator } from "../../emulator";
 import * as steps from "../../provider/provider";
 import { toEntries, entryKey, type Entry } from "../../provider/plan";
-import { startProviderEmulator } from "../support/provider-env";
+import { resetProviderClients, startProviderEmulator } from "../support/provider-env";
 import {
     addCounts,
     audit,
@@ -84,6 +84,7 @@ class EngineModel {
     }
 
     async up(desired: Desired): Promise<Outcome> {
+        await resetProviderClients(); // each engine run configures a fresh provider process
         for (const pd of [...this.pendingDeletes]) {
             try {
                 await steps.delete(pd.id, pd.outs as never);
@@ -138,6 +139,7 @@ class EngineModel {
 
     /** `pulumi refresh`: read every resource in the state; id "" means it is gone. */
     async refresh(): Promise<void> {
+        await resetProviderClients();
         const readOne = async (r: Res): Promise<Res | undefined> => {
             const out = await steps.read(r.id, r.outs as never);
             return out.id ? { id: out.id, outs: out.props as never } : undefined;
@@ -153,6 +155,7 @@ class EngineModel {
 
     /** `pulumi destroy`. */
     async destroy(): Promise<boolean> {
+        await resetProviderClients();
         for (const r of [...this.pendingDeletes, ...(this.current ? [this.current] : [])]) {
             try {
                 await steps.delete(r.id, r.outs as never);
