@@ -100,6 +100,7 @@ export function retryPolicy(env: Env = process.env): RetryPolicy {
 
 /** ALIBABA_CLOUD_ESS_READ_TIMEOUT: milliseconds to wait for one response (default 15000). */
 export function readTimeoutMs(env: Env = process.env): number {
-    const raw = Number(first(env.ALIBABA_CLOUD_ESS_READ_TIMEOUT) ?? 15000);
-    return Number.isFinite(raw) && raw > 0 ? raw : 15000;
+    const value = nonNegative(env, "ALIBABA_CLOUD_ESS_READ_TIMEOUT", "milliseconds", 15000);
+    if (value === 0) throw new Error('ALIBABA_CLOUD_ESS_READ_TIMEOUT is "0": must be a number of milliseconds > 0');
+    return value;
 }

@@ -3,7 +3,7 @@
 import type OpenApiClient from "@alicloud/openapi-client";
 import { randomUUID } from "node:crypto";
 import { EssError, toEssError } from "./errors";
-import { MAX_GROUPS_PER_LOAD_BALANCER, MAX_LOAD_BALANCERS_PER_CALL, toVServerGroups, type Entry } from "./plan";
+import { MAX_GROUPS_PER_LOAD_BALANCER, MAX_LOAD_BALANCERS_PER_CALL, toVServerGroups, type Entry } from "./model";
 import { withRetry, type RetryPolicy } from "./retry";
 import type { AccessKey, Endpoint } from "./config";
 

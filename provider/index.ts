@@ -1,3 +1,3 @@
 export { ScalingGroupVServerGroups } from "./resource";
 export type { ScalingGroupVServerGroupsArgs, VServerGroupArgs, VServerAttributeArgs } from "./resource";
-export type { VServerGroup, VServerAttribute } from "./plan";
+export type { VServerGroup, VServerAttribute } from "./model";

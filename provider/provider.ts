@@ -7,20 +7,9 @@ import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey
 import { EssError } from "./errors";
 import { EssClient, type ScalingGroup } from "./ess";
 import { serializedBy } from "./lock";
-import { containsUnknown, type AttachmentInputs, type AttachmentState } from "./model";
+import { containsUnknown, entryKey, toEntries, toVServerGroups, type AttachmentInputs, type AttachmentState, type Entry } from "./model";
 import { claim, claimedByOthers, detachedByOthers, noteAttached, noteDetached, release, resetOwnership, scopeOf } from "./ownership";
-import {
-    entryKey,
-    ownedAttached,
-    planDiff,
-    planReconcile,
-    sameEntries,
-    splitIntoCalls,
-    toEntries,
-    toVServerGroups,
-    type Changes,
-    type Entry,
-} from "./plan";
+import { ownedAttached, planDiff, planReconcile, sameEntries, splitIntoCalls, type Changes } from "./plan";
 import { report } from "./report";
 import { validateInputs } from "./validate";
 

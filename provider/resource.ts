@@ -3,7 +3,7 @@
 // user's state stays about 2 KB, captures no module state (so no credentials), and `delete`
 // runs the installed code rather than a frozen copy of it.
 import * as pulumi from "@pulumi/pulumi";
-import type { VServerGroup } from "./plan";
+import type { VServerGroup } from "./model";
 
 function steps(): typeof import("./provider") {
     return require("pulumi-alicloud-ess-vserver-groups/provider");
@@ -30,7 +30,7 @@ export interface VServerGroupArgs {
 export interface ScalingGroupVServerGroupsArgs {
     /** The scaling group (`asg-...`). Changing it replaces the attachment. */
     scalingGroupId: pulumi.Input<string>;
-    /** Region of the scaling group. Default: config `alicloud:region`, then env `ALIBABA_CLOUD_REGION_ID`. Changing it replaces the attachment. */
+    /** Region of the scaling group. Default: config `alicloud:region`, then env `ALIBABA_CLOUD_REGION_ID`, then env `ALICLOUD_REGION`. Changing it replaces the attachment. */
     region?: pulumi.Input<string>;
     /** The VServer groups to attach, per load balancer. A set: order never matters. */
     vserverGroups: pulumi.Input<pulumi.Input<VServerGroupArgs>[]>;

@@ -1,6 +1,5 @@
 // Pure input rules. Every failure names the field path, the value it got and the rule it broke.
-import { toEntries, toVServerGroups, type VServerGroup } from "./plan";
-import { containsUnknown, UNKNOWN, type AttachmentInputs } from "./model";
+import { containsUnknown, toEntries, toVServerGroups, UNKNOWN, type AttachmentInputs, type VServerGroup } from "./model";
 
 export interface CheckFailure {
     property: string;

@@ -2,7 +2,7 @@
 // package installed under node_modules as users get it) against the emulator.
 import { startEmulator, type Emulator } from "../../emulator";
 import { EssClient } from "../../provider/ess";
-import { toEntries, type Entry, type VServerGroup } from "../../provider/plan";
+import { toEntries, type Entry, type VServerGroup } from "../../provider/model";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "./harness";
 import { attachedOf, emulatorClient } from "../support/provider-env";
 

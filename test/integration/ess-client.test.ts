@@ -3,7 +3,8 @@
 import { startEmulator, type AccessKey, type Emulator } from "../../emulator";
 import { EssClient, type EssClientOptions } from "../../provider/ess";
 import { EssError } from "../../provider/errors";
-import { splitIntoCalls, type Entry } from "../../provider/plan";
+import { type Entry } from "../../provider/model";
+import { splitIntoCalls } from "../../provider/plan";
 import { emulatorClient } from "../support/provider-env";
 
 const REGION = "cn-hangzhou";

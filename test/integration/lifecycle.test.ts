@@ -2,7 +2,7 @@
 // signatures, without the engine: what is attached, which instances are backends, how many calls.
 import type { Emulator } from "../../emulator";
 import * as steps from "../../provider/provider";
-import { toEntries } from "../../provider/plan";
+import { toEntries } from "../../provider/model";
 import { EssClient } from "../../provider/ess";
 import {
     attachedOf,

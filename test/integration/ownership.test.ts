@@ -2,9 +2,8 @@
 // renames, replacements on the same scaling group, moves and duplicate declarations never leave an
 // entry detached that a live resource declares. Steps are called in the orders the engine may pick.
 import type { Emulator } from "../../emulator";
-import { toEntries, type Entry } from "../../provider/plan";
+import { toEntries, type AttachmentState, type Entry } from "../../provider/model";
 import * as steps from "../../provider/provider";
-import type { AttachmentState } from "../../provider/model";
 import { attachedOf, callCounts, entry, inputsOf, resetProviderClients, seedWith, startProviderEmulator } from "../support/provider-env";
 
 let emulator: Emulator;

@@ -7,7 +7,7 @@
 //   npm run build && RELIABILITY_ENGINE=1 npx jest test/reliability/model.e2e.test.ts --runInBand
 //   RELIABILITY_SEED=5 RELIABILITY_ENGINE_SEQUENCES=20 RELIABILITY_ENGINE_STEPS=3 ...
 import { startEmulator, type Emulator } from "../../emulator";
-import { toEntries, entryKey, type Entry } from "../../provider/plan";
+import { toEntries, entryKey, type Entry } from "../../provider/model";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../e2e/harness";
 import {
     addCounts,

@@ -15,7 +15,7 @@
 // races) is real, so a replay follows the same script, not necessarily the same interleaving.
 import type { Emulator } from "../../emulator";
 import * as steps from "../../provider/provider";
-import { toEntries, entryKey, type Entry } from "../../provider/plan";
+import { toEntries, entryKey, type Entry } from "../../provider/model";
 import { resetProviderClients, startProviderEmulator } from "../support/provider-env";
 import {
     addCounts,

@@ -6,7 +6,7 @@ import { retryPolicy } from "../../provider/config";
 import { EssError } from "../../provider/errors";
 import { EssClient } from "../../provider/ess";
 import { backoffDelay, DEFAULT_RETRY } from "../../provider/retry";
-import type { Entry } from "../../provider/plan";
+import type { Entry } from "../../provider/model";
 
 jest.setTimeout(60_000);
 

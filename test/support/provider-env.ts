@@ -3,8 +3,7 @@
 import { startEmulator, type Emulator, type StateSeed } from "../../emulator";
 import { EssClient, type EssClientOptions } from "../../provider/ess";
 import * as steps from "../../provider/provider";
-import { toEntries, toVServerGroups, type Entry } from "../../provider/plan";
-import type { AttachmentInputs } from "../../provider/model";
+import { toEntries, toVServerGroups, type AttachmentInputs, type Entry } from "../../provider/model";
 
 export const REGION = "cn-hangzhou";
 

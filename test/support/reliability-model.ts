@@ -4,7 +4,7 @@
 // leaked, others untouched". Used by the provider-level mode and by the real-engine mode.
 import type { Emulator, FaultRule, StateSeed } from "../../emulator";
 import { prng } from "../../emulator/faults";
-import { entryKey, toEntries, type Entry, type VServerGroup } from "../../provider/plan";
+import { entryKey, toEntries, type Entry, type VServerGroup } from "../../provider/model";
 
 import { attachedOf, REGION } from "./provider-env";
 

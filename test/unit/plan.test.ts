@@ -1,16 +1,5 @@
-import {
-    entryKey,
-    ownedAttached,
-    planChanges,
-    planDiff,
-    planReconcile,
-    splitIntoCalls,
-    toEntries,
-    toVServerGroups,
-    type Entry,
-    type VServerGroup,
-} from "../../provider/plan";
-import { UNKNOWN, type AttachmentInputs } from "../../provider/model";
+import { entryKey, toEntries, toVServerGroups, UNKNOWN, type AttachmentInputs, type Entry, type VServerGroup } from "../../provider/model";
+import { ownedAttached, planChanges, planDiff, planReconcile, splitIntoCalls } from "../../provider/plan";
 
 const e = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({
     loadbalancerId,
