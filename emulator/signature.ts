@@ -89,9 +89,12 @@ export function v3CanonicalRequest(req: SignedRequest, signedHeaders: readonly s
     return [req.method, uri, query, headers, signedHeaders.join(";"), payloadHash].join("\n");
 }
 
+export function v3StringToSign(canonicalRequest: string): string {
+    return `ACS3-HMAC-SHA256\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
+}
+
 export function v3Signature(canonicalRequest: string, secret: string): string {
-    const hashed = createHash("sha256").update(canonicalRequest).digest("hex");
-    return createHmac("sha256", secret).update(`ACS3-HMAC-SHA256\n${hashed}`).digest("hex");
+    return createHmac("sha256", secret).update(v3StringToSign(canonicalRequest)).digest("hex");
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string {
@@ -163,7 +166,7 @@ export class SignatureVerifier {
         const signed = { ...params };
         delete signed.Signature;
         if (!safeEqual(rpcSignature(req.method, signed, key.accessKeySecret), signature)) {
-            throw errors.signatureMismatch();
+            throw errors.signatureMismatch(rpcStringToSign(req.method, signed));
         }
         this.checkToken(key, params.SecurityToken);
         this.useNonce(key, params.SignatureNonce);
@@ -187,9 +190,10 @@ export class SignatureVerifier {
         const key = this.key(accessKeyId);
         this.checkTimestamp(headerValue(req.headers, "x-acs-date"));
         const payloadHash = createHash("sha256").update(req.body).digest("hex");
-        const expected = v3Signature(v3CanonicalRequest(req, signedHeaders, payloadHash), key.accessKeySecret);
+        const canonical = v3CanonicalRequest(req, signedHeaders, payloadHash);
+        const expected = v3Signature(canonical, key.accessKeySecret);
         if (headerValue(req.headers, "x-acs-content-sha256") !== payloadHash || !safeEqual(expected, signature)) {
-            throw errors.signatureMismatch();
+            throw errors.signatureMismatch(v3StringToSign(canonical));
         }
         const tokenKeyId = req.headers["x-acs-accesskey-id"];
         if (tokenKeyId !== undefined && tokenKeyId !== accessKeyId) throw errors.tokenMismatch();
