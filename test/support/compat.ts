@@ -93,6 +93,10 @@ export interface GoResult {
     name: string;
     ok: boolean;
     httpStatus: number;
+    /** The HTTP method the SDK used. */
+    method: string;
+    /** The answer's Content-Type. */
+    contentType: string;
     /** The typed response re-encoded (zero values for what the answer lacked); the raw body for a CommonRequest. */
     response?: Record<string, unknown> | string;
     code?: string;

@@ -37,14 +37,17 @@ type Call struct {
 
 // Result is what the SDK made of the answer.
 type Result struct {
-	Name       string          `json:"name"`
-	OK         bool            `json:"ok"`
-	HTTPStatus int             `json:"httpStatus"`
-	Response   json.RawMessage `json:"response,omitempty"`
-	Code       string          `json:"code,omitempty"`
-	Message    string          `json:"message,omitempty"`
-	Recommend  string          `json:"recommend,omitempty"`
-	Error      string          `json:"error,omitempty"`
+	Name       string `json:"name"`
+	OK         bool   `json:"ok"`
+	HTTPStatus int    `json:"httpStatus"`
+	// How the request went and the answer came, to show the SDK did what was asked.
+	Method      string          `json:"method"`
+	ContentType string          `json:"contentType"`
+	Response    json.RawMessage `json:"response,omitempty"`
+	Code        string          `json:"code,omitempty"`
+	Message     string          `json:"message,omitempty"`
+	Recommend   string          `json:"recommend,omitempty"`
+	Error       string          `json:"error,omitempty"`
 }
 
 type typed func() (requests.AcsRequest, responses.AcsResponse)
@@ -122,6 +125,10 @@ func run(endpoint, key, secret string, c Call) Result {
 	}
 	err = client.DoAction(request, response)
 	result.HTTPStatus = response.GetHttpStatus()
+	result.Method = request.GetMethod()
+	if types := response.GetHttpHeaders()["Content-Type"]; len(types) > 0 {
+		result.ContentType = types[0]
+	}
 	var serverErr *sdkerrors.ServerError
 	if errors.As(err, &serverErr) {
 		result.Code, result.Message, result.Recommend = serverErr.ErrorCode(), serverErr.Message(), serverErr.Recommend()
