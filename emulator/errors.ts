@@ -25,12 +25,16 @@ export const errors = {
     // authentication
     incompleteSignature: () => new ApiError(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards."),
     accessKeyNotFound: () => new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
-    /** The real gateway echoes its string to sign; SDKs split on "server string to sign is:" to tell a wrong secret from a bug. */
-    signatureMismatch: (stringToSign: string) =>
+    /**
+     * The gateway echoes its HMAC-SHA1 string to sign; classic SDKs split on "server string to sign is:"
+     * to tell a wrong secret from an SDK bug. Without one (ACS3-HMAC-SHA256) the message stops short.
+     */
+    signatureMismatch: (stringToSign?: string) =>
         new ApiError(
             400,
             "SignatureDoesNotMatch",
-            `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+            "Specified signature is not matched with our calculation." +
+                (stringToSign === undefined ? "" : ` server string to sign is:${stringToSign}`),
         ),
     timestampFormat: () => new ApiError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."),
     timestampExpired: () => new ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."),

@@ -89,12 +89,9 @@ export function v3CanonicalRequest(req: SignedRequest, signedHeaders: readonly s
     return [req.method, uri, query, headers, signedHeaders.join(";"), payloadHash].join("\n");
 }
 
-export function v3StringToSign(canonicalRequest: string): string {
-    return `ACS3-HMAC-SHA256\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
-}
-
 export function v3Signature(canonicalRequest: string, secret: string): string {
-    return createHmac("sha256", secret).update(v3StringToSign(canonicalRequest)).digest("hex");
+    const hashed = createHash("sha256").update(canonicalRequest).digest("hex");
+    return createHmac("sha256", secret).update(`ACS3-HMAC-SHA256\n${hashed}`).digest("hex");
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string {
@@ -190,10 +187,9 @@ export class SignatureVerifier {
         const key = this.key(accessKeyId);
         this.checkTimestamp(headerValue(req.headers, "x-acs-date"));
         const payloadHash = createHash("sha256").update(req.body).digest("hex");
-        const canonical = v3CanonicalRequest(req, signedHeaders, payloadHash);
-        const expected = v3Signature(canonical, key.accessKeySecret);
+        const expected = v3Signature(v3CanonicalRequest(req, signedHeaders, payloadHash), key.accessKeySecret);
         if (headerValue(req.headers, "x-acs-content-sha256") !== payloadHash || !safeEqual(expected, signature)) {
-            throw errors.signatureMismatch(v3StringToSign(canonical));
+            throw errors.signatureMismatch();
         }
         const tokenKeyId = req.headers["x-acs-accesskey-id"];
         if (tokenKeyId !== undefined && tokenKeyId !== accessKeyId) throw errors.tokenMismatch();
