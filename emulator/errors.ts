@@ -18,11 +18,24 @@ export const errors = {
         ),
     invalidParameter: (name: string) => new ApiError(400, "InvalidParameter", `The specified value of parameter "${name}" is not valid.`),
     invalidAction: () => new ApiError(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."),
+    invalidVersion: () => new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid."),
+    requestTooLarge: (limit: number) =>
+        new ApiError(413, "RequestEntityTooLarge", `The request body exceeds the maximum size of ${limit} bytes.`),
 
     // authentication
     incompleteSignature: () => new ApiError(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards."),
     accessKeyNotFound: () => new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
-    signatureMismatch: () => new ApiError(400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation."),
+    /**
+     * The gateway echoes its HMAC-SHA1 string to sign; classic SDKs split on "server string to sign is:"
+     * to tell a wrong secret from an SDK bug. Without one (ACS3-HMAC-SHA256) the message stops short.
+     */
+    signatureMismatch: (stringToSign?: string) =>
+        new ApiError(
+            400,
+            "SignatureDoesNotMatch",
+            "Specified signature is not matched with our calculation." +
+                (stringToSign === undefined ? "" : ` server string to sign is:${stringToSign}`),
+        ),
     timestampFormat: () => new ApiError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."),
     timestampExpired: () => new ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."),
     nonceUsed: () => new ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already."),
@@ -67,5 +80,6 @@ export const errors = {
         new ApiError(400, "QuotaExceeded.VServerGroup", "The number of VServer groups attached to the scaling group exceeds the quota."),
 
     // SLB
+    slbLoadBalancerNotFound: () => new ApiError(400, "InvalidLoadBalancerId.NotFound", "The specified LoadBalancerId does not exist."),
     vServerGroupNotFound: () => new ApiError(404, "InvalidVServerGroupId.NotFound", "The specified VServerGroupId does not exist."),
 };

@@ -1,4 +1,9 @@
-/** Auto Scaling (ESS 2014-08-28) actions: AttachVServerGroups, DetachVServerGroups, DescribeScalingGroups. */
+/**
+ * Auto Scaling (ESS) actions: AttachVServerGroups, DetachVServerGroups, DescribeScalingGroups, in
+ * the two API versions SDKs send. 2014-08-28 names lists `VServerGroup.N.VServerGroupAttribute.M.*`
+ * and wraps response lists (`ScalingGroups.ScalingGroup[]`); 2022-02-22 names them
+ * `VServerGroups.N.VServerGroupAttributes.M.*` and answers plain arrays (`ScalingGroups[]`).
+ */
 import { type ActionContext, type ActionHandler, boolean, indices, integer, required } from "./actions";
 import { ApiError, errors } from "./errors";
 import type { Params } from "./signature";
@@ -14,19 +19,48 @@ import {
 } from "./state";
 
 export const ESS_VERSION = "2014-08-28";
+export const ESS_VERSION_2022 = "2022-02-22";
 export const MAX_LOAD_BALANCERS_PER_CALL = 5;
 export const MAX_VSERVER_GROUPS_PER_LOAD_BALANCER = 5;
 export const MAX_SCALING_GROUP_IDS = 20;
 export const MAX_PAGE_SIZE = 50;
 
-/** Reads `VServerGroup.N.*`; a (VServerGroupId, Port) given twice keeps the first. */
-function parseEntries(params: Params, withWeight: boolean): Attachment[] {
+/** What differs between the two versions: list parameter names and how response lists are shaped. */
+interface Dialect {
+    /** `VServerGroup` (2014-08-28) or `VServerGroups` (2022-02-22). */
+    group: string;
+    /** `VServerGroupAttribute` or `VServerGroupAttributes`. */
+    attribute: string;
+    /** `ScalingGroupId` or `ScalingGroupIds`. */
+    scalingGroupIds: string;
+    /** 2022-02-22 marks VServerGroups required; 2014-08-28 marks VServerGroup.N.* optional. */
+    groupsRequired: boolean;
+    /** `{ Item: [...] }` (2014-08-28) or the bare array (2022-02-22). */
+    list(item: string, values: unknown[]): unknown;
+}
+
+const DIALECT_2014: Dialect = {
+    group: "VServerGroup",
+    attribute: "VServerGroupAttribute",
+    scalingGroupIds: "ScalingGroupId",
+    groupsRequired: false,
+    list: (item, values) => ({ [item]: values }),
+};
+
+const DIALECT_2022: Dialect = {
+    group: "VServerGroups",
+    attribute: "VServerGroupAttributes",
+    scalingGroupIds: "ScalingGroupIds",
+    groupsRequired: true,
+    list: (_item, values) => values,
+};
+
+/** Reads the VServer group entries; a (VServerGroupId, Port) given twice keeps the first. */
+function parseEntries(params: Params, dialect: Dialect, withWeight: boolean): Attachment[] {
     const entries: Attachment[] = [];
-    const ns = indices(params, "VServerGroup", MAX_LOAD_BALANCERS_PER_CALL);
-    if (ns.length === 0) throw errors.missingParameter("VServerGroup.1.LoadBalancerId");
-    for (const n of ns) {
-        const loadBalancerId = required(params, `VServerGroup.${n}.LoadBalancerId`);
-        const prefix = `VServerGroup.${n}.VServerGroupAttribute`;
+    for (const n of indices(params, dialect.group, MAX_LOAD_BALANCERS_PER_CALL)) {
+        const loadBalancerId = required(params, `${dialect.group}.${n}.LoadBalancerId`);
+        const prefix = `${dialect.group}.${n}.${dialect.attribute}`;
         const ms = indices(params, prefix, MAX_VSERVER_GROUPS_PER_LOAD_BALANCER);
         if (ms.length === 0) throw errors.missingParameter(`${prefix}.1.VServerGroupId`);
         for (const m of ms) {
@@ -41,14 +75,20 @@ function parseEntries(params: Params, withWeight: boolean): Attachment[] {
     return entries;
 }
 
-/** The checks both changes share, in the order the service applies them. */
-function changeTarget(ctx: ActionContext, forceName: string, withWeight: boolean) {
+/**
+ * The checks both changes share, in the order the service applies them: the gateway's required
+ * parameters and types first, then the scaling group, then the optional entries, then its state.
+ */
+function changeTarget(ctx: ActionContext, dialect: Dialect, forceName: string, withWeight: boolean) {
     const regionId = required(ctx.params, "RegionId");
     const scalingGroupId = required(ctx.params, "ScalingGroupId");
+    if (dialect.groupsRequired && !Object.keys(ctx.params).some((k) => k.startsWith(`${dialect.group}.`))) {
+        throw errors.missingParameter(dialect.group);
+    }
     const force = boolean(ctx.params, forceName) ?? false;
-    const entries = parseEntries(ctx.params, withWeight);
     const group = findScalingGroup(ctx.state, scalingGroupId);
     if (!group || group.regionId !== regionId) throw errors.scalingGroupNotFound();
+    const entries = parseEntries(ctx.params, dialect, withWeight);
     if (group.lifecycleState !== "Active" || group.activityInProgress) throw errors.incorrectScalingGroupStatus();
     const busy = ctx.busy(scalingGroupId);
     if (busy === "ScalingActivityInProgress") throw errors.scalingActivityInProgress();
@@ -71,70 +111,109 @@ function checkAttachable(ctx: ActionContext, group: ScalingGroup, entries: Attac
     if (group.vServerGroups.length + added.length > group.vServerGroupQuota) throw errors.vServerGroupQuotaExceeded();
 }
 
-const attachVServerGroups: ActionHandler = (ctx) => {
-    const { group, force, entries } = changeTarget(ctx, "ForceAttach", true);
-    const token = ctx.params.ClientToken ? `${group.scalingGroupId}\n${ctx.params.ClientToken}` : undefined;
-    if (token && ctx.clientTokens.has(token)) return {};
-    checkAttachable(ctx, group, entries);
-    attach(ctx.state, group, entries, force);
-    if (token) ctx.clientTokens.add(token);
-    return {};
-};
+const attachVServerGroups =
+    (dialect: Dialect): ActionHandler =>
+    (ctx) => {
+        const { group, force, entries } = changeTarget(ctx, dialect, "ForceAttach", true);
+        const token = ctx.params.ClientToken ? `${group.scalingGroupId}\n${ctx.params.ClientToken}` : undefined;
+        if (token && ctx.clientTokens.has(token)) return {};
+        checkAttachable(ctx, group, entries);
+        attach(ctx.state, group, entries, force);
+        if (token) ctx.clientTokens.add(token);
+        return {};
+    };
 
-const detachVServerGroups: ActionHandler = (ctx) => {
-    const { group, force, entries } = changeTarget(ctx, "ForceDetach", false);
-    detach(ctx.state, group, entries, force);
-    return {};
-};
+const detachVServerGroups =
+    (dialect: Dialect): ActionHandler =>
+    (ctx) => {
+        const { group, force, entries } = changeTarget(ctx, dialect, "ForceDetach", false);
+        detach(ctx.state, group, entries, force);
+        return {};
+    };
 
-function describeGroup(group: ScalingGroup): Record<string, unknown> {
+/** The documented fields of one scaling group (those the emulator models, plus fixed defaults). */
+function describeGroup(group: ScalingGroup, dialect: Dialect): Record<string, unknown> {
     const byLoadBalancer = new Map<string, Attachment[]>();
     for (const a of group.vServerGroups) {
         byLoadBalancer.set(a.loadBalancerId, [...(byLoadBalancer.get(a.loadBalancerId) ?? []), a]);
     }
-    const inService = group.instances.filter((i) => i.lifecycleState === "InService").length;
+    const count = (state: string) => group.instances.filter((i) => i.lifecycleState === state).length;
     return {
         ScalingGroupId: group.scalingGroupId,
         ScalingGroupName: group.scalingGroupName,
         RegionId: group.regionId,
         LifecycleState: group.lifecycleState,
-        ActiveCapacity: inService,
+        MinSize: group.minSize,
+        MaxSize: group.maxSize,
+        DefaultCooldown: 300,
+        ActiveCapacity: count("InService"),
+        PendingCapacity: count("Pending"),
+        RemovingCapacity: count("Removing"),
+        StandbyCapacity: count("Standby"),
+        ProtectedCapacity: count("Protected"),
+        PendingWaitCapacity: 0,
+        RemovingWaitCapacity: 0,
+        StoppedCapacity: 0,
         TotalCapacity: group.instances.length,
-        VServerGroups: {
-            VServerGroup: [...byLoadBalancer].map(([loadBalancerId, attachments]) => ({
+        TotalInstanceCount: group.instances.length,
+        CreationTime: group.creationTime,
+        VpcId: group.vpcId,
+        VSwitchId: group.vSwitchIds[0] ?? "",
+        VSwitchIds: dialect.list("VSwitchId", group.vSwitchIds),
+        LoadBalancerIds: dialect.list("LoadBalancerId", group.loadBalancerIds),
+        DBInstanceIds: dialect.list("DBInstanceId", []),
+        RemovalPolicies: dialect.list("RemovalPolicy", ["OldestScalingConfiguration", "OldestInstance"]),
+        MultiAZPolicy: "PRIORITY",
+        HealthCheckType: "ECS",
+        GroupType: "ECS",
+        ScalingPolicy: "release",
+        GroupDeletionProtection: false,
+        VServerGroups: dialect.list(
+            "VServerGroup",
+            [...byLoadBalancer].map(([loadBalancerId, attachments]) => ({
                 LoadBalancerId: loadBalancerId,
-                VServerGroupAttributes: {
-                    VServerGroupAttribute: attachments.map((a) => ({
-                        VServerGroupId: a.vServerGroupId,
-                        Port: a.port,
-                        Weight: a.weight,
-                    })),
-                },
+                VServerGroupAttributes: dialect.list(
+                    "VServerGroupAttribute",
+                    attachments.map((a) => ({ VServerGroupId: a.vServerGroupId, Port: a.port, Weight: a.weight })),
+                ),
             })),
-        },
+        ),
     };
 }
 
-const describeScalingGroups: ActionHandler = (ctx) => {
-    const regionId = required(ctx.params, "RegionId");
-    const ids = indices(ctx.params, "ScalingGroupId", MAX_SCALING_GROUP_IDS).map((n) => required(ctx.params, `ScalingGroupId.${n}`));
-    const pageNumber = integer(ctx.params, "PageNumber", 1, Number.MAX_SAFE_INTEGER) ?? 1;
-    const pageSize = integer(ctx.params, "PageSize", 1, MAX_PAGE_SIZE) ?? 10;
-    const matching = ctx.state.scalingGroups.filter((g) => g.regionId === regionId && (ids.length === 0 || ids.includes(g.scalingGroupId)));
-    const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
-    return {
-        TotalCount: matching.length,
-        PageNumber: pageNumber,
-        PageSize: pageSize,
-        ScalingGroups: { ScalingGroup: page.map(describeGroup) },
+const describeScalingGroups =
+    (dialect: Dialect): ActionHandler =>
+    (ctx) => {
+        const regionId = required(ctx.params, "RegionId");
+        const name = dialect.scalingGroupIds;
+        const ids = indices(ctx.params, name, MAX_SCALING_GROUP_IDS).map((n) => required(ctx.params, `${name}.${n}`));
+        const pageNumber = integer(ctx.params, "PageNumber", 1, Number.MAX_SAFE_INTEGER) ?? 1;
+        const pageSize = integer(ctx.params, "PageSize", 1, MAX_PAGE_SIZE) ?? 10;
+        const matching = ctx.state.scalingGroups.filter(
+            (g) => g.regionId === regionId && (ids.length === 0 || ids.includes(g.scalingGroupId)),
+        );
+        const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+        return {
+            TotalCount: matching.length,
+            PageNumber: pageNumber,
+            PageSize: pageSize,
+            ScalingGroups: dialect.list(
+                "ScalingGroup",
+                page.map((g) => describeGroup(g, dialect)),
+            ),
+        };
     };
-};
 
-export const essActions: Record<string, ActionHandler> = {
-    AttachVServerGroups: attachVServerGroups,
-    DetachVServerGroups: detachVServerGroups,
-    DescribeScalingGroups: describeScalingGroups,
-};
+function actions(dialect: Dialect): Record<string, ActionHandler> {
+    return {
+        AttachVServerGroups: attachVServerGroups(dialect),
+        DetachVServerGroups: detachVServerGroups(dialect),
+        DescribeScalingGroups: describeScalingGroups(dialect),
+    };
+}
+
+export const essActions: Record<string, ActionHandler> = actions(DIALECT_2014);
+export const essActions2022: Record<string, ActionHandler> = actions(DIALECT_2022);
 
 /** Actions that change a scaling group (and so are subject to busy windows). */
 export const ESS_MUTATING_ACTIONS: readonly string[] = ["AttachVServerGroups", "DetachVServerGroups"];

@@ -1,6 +1,6 @@
 /**
  * One HTTP server for both products: the signed ESS/SLB API on `/` (RPC style, dispatched on
- * action + version) and the unsigned admin API under `/__emulator/`.
+ * version + action, answering JSON or `Format=XML`) and the unsigned admin API under `/__emulator/`.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -9,11 +9,12 @@ import type { ActionHandler } from "./actions";
 import { ADMIN_PREFIX, handleAdmin } from "./admin";
 import { type CallRecord, EmulatorCore, type EmulatorControl } from "./control";
 import { ApiError, errors } from "./errors";
-import { ESS_VERSION, essActions } from "./ess";
+import { ESS_VERSION, ESS_VERSION_2022, essActions, essActions2022 } from "./ess";
 import type { ErrorFault } from "./faults";
 import { type AccessKey, isCommonParam, type Params, type SignedRequest, SignatureVerifier } from "./signature";
 import { SLB_VERSION, slbActions } from "./slb";
 import type { StateSeed } from "./state";
+import { toXml } from "./xml";
 
 export interface EmulatorOptions {
     /** Default 0: an ephemeral port. */
@@ -28,7 +29,11 @@ export interface EmulatorOptions {
     vServerGroupQuota?: number;
     /** PRNG seed for fault probabilities (default 1). */
     randomSeed?: number;
+    /** Larger request bodies are refused with 413 RequestEntityTooLarge (default 8 MiB). */
+    maxRequestBytes?: number;
 }
+
+export const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 export interface Emulator {
     /** e.g. http://127.0.0.1:41234 */
@@ -42,8 +47,10 @@ export interface Emulator {
     close(): Promise<void>;
 }
 
+/** Keyed by API version: each version belongs to one product. */
 const PRODUCTS: Record<string, { host: string; actions: Record<string, ActionHandler> }> = {
     [ESS_VERSION]: { host: "ess.aliyuncs.com", actions: essActions },
+    [ESS_VERSION_2022]: { host: "ess.aliyuncs.com", actions: essActions2022 },
     [SLB_VERSION]: { host: "slb.aliyuncs.com", actions: slbActions },
 };
 
@@ -67,30 +74,52 @@ function parseParams(text: string): Params {
     return params;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The body, or undefined when it is larger than the limit (the rest is read and dropped). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => resolve(Buffer.concat(chunks)));
+        let size = 0;
+        req.on("data", (c: Buffer) => {
+            size += c.length;
+            if (size <= limit) chunks.push(c);
+        });
+        req.on("end", () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
         req.on("error", reject);
     });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, requestId?: string): void {
-    const text = JSON.stringify(body);
+    send(res, status, "application/json;charset=utf-8", JSON.stringify(body), requestId);
+}
+
+function send(res: ServerResponse, status: number, contentType: string, text: string, requestId?: string): void {
     res.writeHead(status, {
-        "content-type": "application/json;charset=utf-8",
+        "content-type": contentType,
         "content-length": Buffer.byteLength(text),
         ...(requestId ? { "x-acs-request-id": requestId } : {}),
     });
     res.end(text);
 }
 
+/** Answers in the format the request asked for: `Format=XML` (any case) or JSON. */
+function sendApi(res: ServerResponse, xml: boolean, status: number, root: string, body: Record<string, unknown>, requestId: string) {
+    if (xml) send(res, status, "text/xml;charset=utf-8", toXml(root, body), requestId);
+    else sendJson(res, status, body, requestId);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+/** `received` is undefined when the body went over `limit`. */
+async function handleApi(
+    core: EmulatorCore,
+    req: IncomingMessage,
+    res: ServerResponse,
+    received: Buffer | undefined,
+    limit: number,
+): Promise<void> {
     const [path, rawQuery = ""] = (req.url ?? "/").split(/\?(.*)/s);
     const query = parseParams(rawQuery);
+    const body = received ?? Buffer.alloc(0);
     const contentType = String(req.headers["content-type"] ?? "");
     const form = contentType.startsWith("application/x-www-form-urlencoded") ? parseParams(body.toString("utf8")) : {};
     const signed: SignedRequest = { method: req.method ?? "GET", path, query, form, body, headers: req.headers };
@@ -103,25 +132,25 @@ async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerRe
     const requestId = randomUUID().toUpperCase();
     const product = PRODUCTS[version];
     const call: Omit<CallRecord, "seq" | "time" | "status"> = { action, version, params, requestId };
+    const xml = algorithm === "v1" && (all.Format ?? "").toUpperCase() === "XML";
 
     const fail = (error: ApiError, extra: Partial<CallRecord> = {}) => {
         core.record({ ...call, ...extra, status: error.status, code: error.code });
-        sendJson(
-            res,
-            error.status,
-            {
-                RequestId: requestId,
-                HostId: product?.host ?? header("host"),
-                Code: error.code,
-                Message: error.message,
-                Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}`,
-            },
-            requestId,
-        );
+        const answer = {
+            RequestId: requestId,
+            HostId: product?.host ?? header("host"),
+            Code: error.code,
+            Message: error.message,
+            Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}`,
+        };
+        sendApi(res, xml, error.status, "Error", answer, requestId);
     };
 
     try {
-        const handler = product?.actions[action];
+        if (!received) throw errors.requestTooLarge(limit);
+        if (!version) throw errors.missingParameter("Version");
+        if (!product) throw errors.invalidVersion();
+        const handler = product.actions[action];
         if (!handler) throw errors.invalidAction();
         const verified = core.verifier.verify(signed);
         call.signatureAlgorithm = verified.algorithm;
@@ -147,7 +176,7 @@ async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerRe
             return;
         }
         core.record({ ...call, status: 200 });
-        sendJson(res, 200, { RequestId: requestId, ...outcome.body }, requestId);
+        sendApi(res, xml, 200, `${action}Response`, { RequestId: requestId, ...outcome.body }, requestId);
     } catch (e) {
         if (e instanceof ApiError) fail(e);
         else fail(errors.internalError());
@@ -162,11 +191,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         vServerGroupQuota: options.vServerGroupQuota,
         randomSeed: options.randomSeed,
     });
+    const limit = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     const server = createServer((req, res) => {
-        readBody(req)
+        readBody(req, limit)
             .then(async (body) => {
-                if ((req.url ?? "").startsWith(ADMIN_PREFIX)) handleAdmin(core, req, res, body);
-                else await handleApi(core, req, res, body);
+                if (!(req.url ?? "").startsWith(ADMIN_PREFIX)) await handleApi(core, req, res, body, limit);
+                else if (body) handleAdmin(core, req, res, body);
+                else sendJson(res, 413, { error: `body larger than ${limit} bytes` });
             })
             .catch((e: unknown) => {
                 if (!res.headersSent) sendJson(res, 500, { Code: "InternalError", Message: String(e) });

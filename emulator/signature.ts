@@ -163,7 +163,7 @@ export class SignatureVerifier {
         const signed = { ...params };
         delete signed.Signature;
         if (!safeEqual(rpcSignature(req.method, signed, key.accessKeySecret), signature)) {
-            throw errors.signatureMismatch();
+            throw errors.signatureMismatch(rpcStringToSign(req.method, signed));
         }
         this.checkToken(key, params.SecurityToken);
         this.useNonce(key, params.SignatureNonce);

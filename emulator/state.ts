@@ -26,6 +26,15 @@ export interface ScalingGroup {
     scalingGroupName: string;
     regionId: string;
     lifecycleState: LifecycleState;
+    minSize: number;
+    maxSize: number;
+    /** Empty for a classic-network group. */
+    vpcId: string;
+    vSwitchIds: string[];
+    /** Load balancers attached whole (AttachLoadBalancers), not through VServer groups. */
+    loadBalancerIds: string[];
+    /** As DescribeScalingGroups shows it, e.g. 2024-01-01T00:00Z. */
+    creationTime: string;
     /** A scaling activity is running: changes are refused with IncorrectScalingGroupStatus. */
     activityInProgress: boolean;
     /** Max number of attachments (MaxNumberOfVServerGroups). */
@@ -49,8 +58,18 @@ export interface VServerGroup {
 
 export interface LoadBalancer {
     loadBalancerId: string;
+    loadBalancerName: string;
     regionId: string;
     status: LoadBalancerStatus;
+    address: string;
+    addressType: "internet" | "intranet";
+    /** Empty for a classic-network load balancer. */
+    vpcId: string;
+    vSwitchId: string;
+    /** Frontend ports with a listener. */
+    listenerPorts: number[];
+    /** As SLB shows it, e.g. 2024-01-01T00:00Z. */
+    createTime: string;
     /** At least one listener has health check on (an AttachVServerGroups precondition). */
     healthCheck: boolean;
     vServerGroups: VServerGroup[];
@@ -67,6 +86,15 @@ export interface ScalingGroupSeed {
     regionId: string;
     scalingGroupName?: string;
     lifecycleState?: LifecycleState;
+    /** Default 0. */
+    minSize?: number;
+    /** Default 10 (at least the number of instances). */
+    maxSize?: number;
+    vpcId?: string;
+    vSwitchIds?: string[];
+    loadBalancerIds?: string[];
+    /** Default: when the state was built. */
+    creationTime?: string;
     activityInProgress?: boolean;
     vServerGroupQuota?: number;
     instances?: Array<string | { instanceId: string; lifecycleState?: InstanceState }>;
@@ -82,7 +110,17 @@ export interface VServerGroupSeed {
 export interface LoadBalancerSeed {
     loadBalancerId: string;
     regionId: string;
+    loadBalancerName?: string;
     status?: LoadBalancerStatus;
+    /** Default a private address derived from the id. */
+    address?: string;
+    addressType?: "internet" | "intranet";
+    vpcId?: string;
+    vSwitchId?: string;
+    /** Default [80]. */
+    listenerPorts?: number[];
+    /** Default: when the state was built. */
+    createTime?: string;
     healthCheck?: boolean;
     vServerGroups?: Array<string | VServerGroupSeed>;
 }
@@ -95,13 +133,32 @@ export interface StateSeed {
 export const DEFAULT_VSERVER_GROUP_QUOTA = 5;
 export const DEFAULT_WEIGHT = 50;
 
+/** Minute precision, as ESS and SLB print times: 2024-01-01T00:00Z. */
+export function apiTime(date: Date): string {
+    return date.toISOString().slice(0, 16) + "Z";
+}
+
+/** A stable private address for a load balancer without one. */
+function addressOf(loadBalancerId: string): string {
+    let h = 0;
+    for (const c of loadBalancerId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    return `192.168.${(h >>> 8) % 256}.${(h % 254) + 1}`;
+}
+
 export function buildState(seed: StateSeed, defaultQuota = DEFAULT_VSERVER_GROUP_QUOTA): EmulatorState {
+    const now = apiTime(new Date());
     return {
         scalingGroups: (seed.scalingGroups ?? []).map((g) => ({
             scalingGroupId: g.scalingGroupId,
             scalingGroupName: g.scalingGroupName ?? g.scalingGroupId,
             regionId: g.regionId,
             lifecycleState: g.lifecycleState ?? "Active",
+            minSize: g.minSize ?? 0,
+            maxSize: g.maxSize ?? Math.max(10, g.instances?.length ?? 0),
+            vpcId: g.vpcId ?? "",
+            vSwitchIds: [...(g.vSwitchIds ?? [])],
+            loadBalancerIds: [...(g.loadBalancerIds ?? [])],
+            creationTime: g.creationTime ?? now,
             activityInProgress: g.activityInProgress ?? false,
             vServerGroupQuota: g.vServerGroupQuota ?? defaultQuota,
             instances: (g.instances ?? []).map((i) =>
@@ -113,8 +170,15 @@ export function buildState(seed: StateSeed, defaultQuota = DEFAULT_VSERVER_GROUP
         })),
         loadBalancers: (seed.loadBalancers ?? []).map((lb) => ({
             loadBalancerId: lb.loadBalancerId,
+            loadBalancerName: lb.loadBalancerName ?? lb.loadBalancerId,
             regionId: lb.regionId,
             status: lb.status ?? "active",
+            address: lb.address ?? addressOf(lb.loadBalancerId),
+            addressType: lb.addressType ?? "intranet",
+            vpcId: lb.vpcId ?? "",
+            vSwitchId: lb.vSwitchId ?? "",
+            listenerPorts: [...(lb.listenerPorts ?? [80])],
+            createTime: lb.createTime ?? now,
             healthCheck: lb.healthCheck ?? true,
             vServerGroups: (lb.vServerGroups ?? []).map((v) => {
                 const s: VServerGroupSeed = typeof v === "string" ? { vServerGroupId: v } : v;

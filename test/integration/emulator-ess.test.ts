@@ -66,7 +66,8 @@ describe("AttachVServerGroups / DetachVServerGroups", () => {
         expect(Object.keys(body)).toEqual(["RequestId"]);
         const described = await rpc(emu.host, KEY, "DescribeScalingGroups", { RegionId: REGION, "ScalingGroupId.1": "asg-demo" });
         expect(described).toMatchObject({ TotalCount: 1, PageNumber: 1, PageSize: 10 });
-        expect((described.ScalingGroups as { ScalingGroup: Body[] }).ScalingGroup).toEqual([
+        // Only the fields this test is about; test/compat pins the whole documented shape.
+        expect((described.ScalingGroups as { ScalingGroup: Body[] }).ScalingGroup).toMatchObject([
             {
                 ScalingGroupId: "asg-demo",
                 ScalingGroupName: "demo",
@@ -88,6 +89,13 @@ describe("AttachVServerGroups / DetachVServerGroups", () => {
                 },
             },
         ]);
+    });
+
+    it("takes VServerGroup.N.* as optional, as documented: a call without them changes nothing", async () => {
+        await attach("asg-demo", [WEB80]);
+        await expect(attach("asg-demo", [], { ForceAttach: true })).resolves.toHaveProperty("RequestId");
+        await expect(detach("asg-demo", [], { ForceDetach: true })).resolves.toHaveProperty("RequestId");
+        expect(attached("asg-demo")).toEqual([{ ...WEB80, weight: 50 }]);
     });
 
     it("keeps the first of a duplicated (VServerGroupId, Port) and treats a re-attach as a no-op", async () => {
@@ -186,7 +194,18 @@ describe("errors", () => {
             "MissingParameter",
             "ScalingGroupId",
         ],
-        ["no VServer group", () => attachError("asg-demo", []), 400, "MissingParameter", "VServerGroup.1.LoadBalancerId"],
+        ["unknown scaling group, no VServer group", () => attachError("asg-nope", []), 404, "InvalidScalingGroupId.NotFound"],
+        [
+            "unknown scaling group, incomplete VServer group",
+            () =>
+                rpcError(emu.host, KEY, "AttachVServerGroups", {
+                    RegionId: REGION,
+                    ScalingGroupId: "asg-nope",
+                    "VServerGroup.1.VServerGroupAttribute.1.VServerGroupId": "rsp-web-80",
+                }),
+            404,
+            "InvalidScalingGroupId.NotFound",
+        ],
         [
             "LoadBalancerId missing",
             () =>

@@ -162,11 +162,12 @@ it("rejects an altered signed header (v3 x-acs-action) with SignatureDoesNotMatc
     }
 });
 
-it("answers an unknown action with 404 InvalidAction.NotFound", async () => {
+it("answers an unknown action with 404 InvalidAction.NotFound and an unknown version with 400 InvalidVersion", async () => {
     const err = await rpcError(emu.host, KEY, "DescribeNothing", { RegionId: "cn-hangzhou" });
     expect([err.statusCode, err.code]).toEqual([404, "InvalidAction.NotFound"]);
-    const wrongVersion = await rpcError(emu.host, KEY, "DescribeScalingGroups", DESCRIBE, { version: "2022-02-22" });
-    expect(wrongVersion.code).toBe("InvalidAction.NotFound");
+    const wrongVersion = await rpcError(emu.host, KEY, "DescribeScalingGroups", DESCRIBE, { version: "2099-01-01" });
+    expect([wrongVersion.statusCode, wrongVersion.code]).toEqual([400, "InvalidVersion"]);
+    expect(wrongVersion.message).toContain("Specified parameter Version is not valid.");
 });
 
 it("rejects an unsigned request and answers with the Alibaba error shape", async () => {
