@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./config";
-import { EssError } from "./errors";
+import { EssError, isScalingGroupGone } from "./errors";
 import { EssClient, type ScalingGroup } from "./ess";
 import { serializedBy } from "./lock";
 import type { AttachmentInputs, AttachmentState } from "./model";
@@ -136,7 +136,7 @@ async function describeOrFail(client: EssClient, inputs: AttachmentInputs) {
     const group = await client.describeScalingGroup(inputs.scalingGroupId);
     if (!group) {
         throw new Error(
-            `scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region}; check scalingGroupId and region`,
+            `scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region} or is being deleted; check scalingGroupId and region`,
         );
     }
     return group;
@@ -226,7 +226,7 @@ async function remove(_id: string, props: AttachmentState): Promise<void> {
         try {
             await apply(clientFor(props.region), props, { detach: owned, attach: [] }, new Map());
         } catch (err) {
-            if (err instanceof EssError && err.code === "InvalidScalingGroupId.NotFound") {
+            if (isScalingGroupGone(err)) {
                 report(`scaling group ${props.scalingGroupId} no longer exists: nothing to detach`);
                 return;
             }
