@@ -182,6 +182,7 @@ async function converge(
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<AttachmentInputs>> {
+    staticAccessKey(stackConfig); // half a credential pair fails the preview too, not only the first API call
     const { inputs, failures } = validateInputs(news, defaultRegion(stackConfig));
     return failures.length > 0 ? { failures } : { inputs };
 }

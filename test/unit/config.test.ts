@@ -167,6 +167,16 @@ describe("run-time configuration", () => {
             ).toEqual({ accessKeyId: "cfg-id", accessKeySecret: "cfg-secret", securityToken: undefined });
         });
 
+        it("the engine's check step (preview, and every up) already refuses half a pair, before any API call", async () => {
+            const steps = await import("../../provider/provider");
+            const stack = { "alicloud:secretKey": "VALUE-2" } as Record<string, string>;
+            await steps.configure({ config: { get: (k: string) => stack[k], require: (k: string) => stack[k] } });
+            const news = { scalingGroupId: "asg-1", region: "cn-hangzhou", vserverGroups: [] };
+            await expect(steps.check({}, news)).rejects.toThrow(
+                `config alicloud:secretKey is set but alicloud:accessKey is not: ${CONFIG_FIX}`,
+            );
+        });
+
         it("empty values count as unset", () => {
             expect(staticAccessKey(config({ "alicloud:secretKey": "" }), { ALICLOUD_ACCESS_KEY: "" })).toBeUndefined();
         });
