@@ -84,7 +84,8 @@ export type StuckState = "Inactive" | "Deleting" | "absent";
 const STUCK_HINTS: Record<StuckState, (id: string) => string> = {
     Inactive: (id) =>
         `scaling group ${id} is Inactive (disabled), which waiting will not change: enable it (EnableScalingGroup, or Enable in the Auto Scaling console), then run the pulumi command again`,
-    Deleting: (id) => `scaling group ${id} is being deleted (Deleting): nothing can be attached to it any more`,
+    Deleting: (id) =>
+        `scaling group ${id} is being deleted (Deleting), which detaches everything from it: point scalingGroupId at a live scaling group`,
     absent: (id) => `scaling group ${id} no longer exists`,
 };
 

@@ -119,7 +119,10 @@ describe("a scaling group being deleted (Deleting) counts as gone", () => {
         const { err } = await failing(client.attach("asg-1", [api], false));
         expect(callCounts(emulator)).toEqual({ AttachVServerGroups: 1, DescribeScalingGroups: 1 });
         expect(err.message).toBe(
-            stateMessage("AttachVServerGroups", "scaling group asg-1 is being deleted (Deleting): nothing can be attached to it any more"),
+            stateMessage(
+                "AttachVServerGroups",
+                "scaling group asg-1 is being deleted (Deleting), which detaches everything from it: point scalingGroupId at a live scaling group",
+            ),
         );
     });
 });
