@@ -30,25 +30,63 @@ export function defaultRegion(config: StackConfig | undefined, env: Env = proces
     return first(config?.get("alicloud:region"), env.ALIBABA_CLOUD_REGION_ID, env.ALICLOUD_REGION);
 }
 
+/** The names of one credential source: an AccessKey pair and the STS token that may go with it. */
+interface CredentialNames {
+    id: string;
+    secret: string;
+    token: string;
+}
+
+const CONFIG_CREDENTIALS: CredentialNames = { id: "alicloud:accessKey", secret: "alicloud:secretKey", token: "alicloud:securityToken" };
+/** Each spelling is its own pair: a key id of one is never matched with a secret of the other. */
+const ENV_CREDENTIALS: CredentialNames[] = [
+    { id: "ALIBABA_CLOUD_ACCESS_KEY_ID", secret: "ALIBABA_CLOUD_ACCESS_KEY_SECRET", token: "ALIBABA_CLOUD_SECURITY_TOKEN" },
+    { id: "ALICLOUD_ACCESS_KEY", secret: "ALICLOUD_SECRET_KEY", token: "ALICLOUD_SECURITY_TOKEN" },
+];
+
+function both(names: string[]): string {
+    return names.length === 1 ? `${names[0]} is` : `${names.join(" and ")} are`;
+}
+
+/**
+ * The AccessKey one source holds, undefined when it holds none of the names, or an error naming
+ * what is set and what is missing (never a value) when it holds part of a pair.
+ */
+function pairFrom(
+    where: [one: string, many: string],
+    names: CredentialNames,
+    get: (name: string) => string | undefined,
+    fix: string,
+): AccessKey | undefined {
+    const [id, secret, token] = [names.id, names.secret, names.token].map((n) => first(get(n)));
+    const set = [names.id, names.secret, names.token].filter((n) => first(get(n)) !== undefined);
+    if (set.length === 0) return undefined;
+    if (!id || !secret) {
+        const missing = [id ? undefined : names.id, secret ? undefined : names.secret].filter((n): n is string => n !== undefined);
+        throw new Error(
+            `${where[set.length === 1 ? 0 : 1]} ${both(set)} set but ${both(missing)} not: set both ${names.id} and ${names.secret}${fix}`,
+        );
+    }
+    return { accessKeyId: id, accessKeySecret: secret, securityToken: token };
+}
+
 /**
  * An AccessKey from stack config or the environment, or undefined to fall back to the
- * `@alicloud/credentials` default chain (profile file, ECS RAM role, OIDC, ...).
+ * `@alicloud/credentials` default chain (profile file, ECS RAM role, OIDC, ...). A source that
+ * holds part of a pair is an error, never completed from another source.
  */
 export function staticAccessKey(config: StackConfig | undefined, env: Env = process.env): AccessKey | undefined {
-    const fromConfig = config?.get("alicloud:accessKey");
-    if (fromConfig) {
-        const secret = config?.get("alicloud:secretKey");
-        if (!secret) throw new Error("config alicloud:accessKey is set but alicloud:secretKey is not: set both (as secrets)");
-        return { accessKeyId: fromConfig, accessKeySecret: secret, securityToken: first(config?.get("alicloud:securityToken")) };
-    }
-    const id = first(env.ALIBABA_CLOUD_ACCESS_KEY_ID, env.ALICLOUD_ACCESS_KEY);
-    const secret = first(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, env.ALICLOUD_SECRET_KEY);
-    if (!id || !secret) return undefined;
-    return {
-        accessKeyId: id,
-        accessKeySecret: secret,
-        securityToken: first(env.ALIBABA_CLOUD_SECURITY_TOKEN, env.ALICLOUD_SECURITY_TOKEN),
-    };
+    const fromConfig = pairFrom(
+        ["config", "config"],
+        CONFIG_CREDENTIALS,
+        (name) => config?.get(name),
+        " (pulumi config set --secret), or neither to use the environment",
+    );
+    if (fromConfig) return fromConfig;
+    const found = ENV_CREDENTIALS.map((names) =>
+        pairFrom(["environment variable", "environment variables"], names, (name) => env[name], ", or neither"),
+    );
+    return found.find((key) => key !== undefined);
 }
 
 // Regions served by the central endpoint; the others have their own.

@@ -61,10 +61,10 @@ export class EssError extends Error {
         readonly detail: string,
         readonly requestId?: string,
         readonly httpStatus?: number,
+        hint: string | undefined = HINTS[code],
     ) {
         const where = requestId ? ` (RequestId: ${requestId})` : "";
-        const hint = HINTS[code] ? `; ${HINTS[code]}` : "";
-        super(`${action} failed: ${code}: ${detail}${where}${hint}`);
+        super(`${action} failed: ${code}: ${detail}${where}${hint ? `; ${hint}` : ""}`);
     }
 
     /** Worth another try: ESS said it is busy, or the request may not have arrived. */
@@ -76,6 +76,41 @@ export class EssError extends Error {
     get ambiguous(): boolean {
         return TRANSPORT_CODES.has(this.code) || (this.httpStatus ?? 0) >= 500;
     }
+}
+
+/** The LifecycleState of a scaling group that IncorrectScalingGroupStatus will not outwait; "absent" when DescribeScalingGroups no longer lists it. */
+export type StuckState = "Inactive" | "Deleting" | "absent";
+
+const STUCK_HINTS: Record<StuckState, (id: string) => string> = {
+    Inactive: (id) =>
+        `scaling group ${id} is Inactive (disabled), which waiting will not change: enable it (EnableScalingGroup, or Enable in the Auto Scaling console), then run the pulumi command again`,
+    Deleting: (id) =>
+        `scaling group ${id} is being deleted (Deleting), which detaches everything from it: point scalingGroupId at a live scaling group`,
+    absent: (id) => `scaling group ${id} no longer exists`,
+};
+
+/**
+ * IncorrectScalingGroupStatus from a scaling group that is disabled, being deleted or gone, as
+ * DescribeScalingGroups showed right after: final, since retrying would only use up the budget.
+ */
+export class ScalingGroupStateError extends EssError {
+    constructor(
+        cause: EssError,
+        readonly scalingGroupId: string,
+        readonly state: StuckState,
+    ) {
+        super(cause.action, cause.code, cause.detail, cause.requestId, cause.httpStatus, STUCK_HINTS[state](scalingGroupId));
+    }
+
+    override get retryable(): boolean {
+        return false;
+    }
+}
+
+/** The scaling group no longer exists or is being deleted: whatever was attached to it is gone with it. */
+export function isScalingGroupGone(err: unknown): boolean {
+    if (err instanceof ScalingGroupStateError) return err.state !== "Inactive";
+    return err instanceof EssError && err.code === "InvalidScalingGroupId.NotFound";
 }
 
 interface RawClientError {

@@ -2,7 +2,7 @@
 // only shapes parameters, parses answers and applies the retry policy.
 import type OpenApiClient from "@alicloud/openapi-client";
 import { randomUUID } from "node:crypto";
-import { EssError, toEssError } from "./errors";
+import { EssError, ScalingGroupStateError, toEssError } from "./errors";
 import { MAX_GROUPS_PER_LOAD_BALANCER, MAX_LOAD_BALANCERS_PER_CALL, toVServerGroups, type Entry } from "./model";
 import { withRetry, type RetryPolicy } from "./retry";
 import type { AccessKey, Endpoint } from "./config";
@@ -134,8 +134,10 @@ export class EssClient {
         return found;
     }
 
+    /** The scaling group, or undefined when it is gone: not listed, or being deleted (LifecycleState Deleting). */
     async describeScalingGroup(id: string): Promise<ScalingGroup | undefined> {
-        return (await this.describeScalingGroups([id])).find((g) => g.scalingGroupId === id);
+        const group = (await this.describeScalingGroups([id])).find((g) => g.scalingGroupId === id);
+        return group?.lifecycleState === "Deleting" ? undefined : group;
     }
 
     /** One AttachVServerGroups call (≤ 5 load balancers × 5 groups). Retries reuse one ClientToken. */
@@ -157,7 +159,45 @@ export class EssClient {
         });
     }
 
+    /** The LifecycleState one Describe attempt shows ("absent" when not listed), or undefined if that attempt failed. */
+    private async lifecycleState(scalingGroupId: string): Promise<string | undefined> {
+        const body = await this.send("DescribeScalingGroups", { "ScalingGroupId.1": scalingGroupId }).catch(() => undefined);
+        if (!body) return undefined;
+        return parseScalingGroups(body).find((g) => g.scalingGroupId === scalingGroupId)?.lifecycleState ?? "absent";
+    }
+
     private async call(action: string, params: Params): Promise<Body> {
+        let stateChecked = false;
+        return withRetry(
+            this.options.retry,
+            async () => {
+                try {
+                    return await this.send(action, params);
+                } catch (err) {
+                    const error = toEssError(action, err);
+                    if (error.ambiguous) this.lostAnswers++;
+                    // Busy, or disabled/being deleted for good? One Describe per call tells; busy is retried.
+                    if (error.code === "IncorrectScalingGroupStatus" && params.ScalingGroupId && !stateChecked) {
+                        const state = await this.lifecycleState(params.ScalingGroupId);
+                        stateChecked = state !== undefined;
+                        if (state === "Inactive" || state === "Deleting" || state === "absent") {
+                            throw new ScalingGroupStateError(error, params.ScalingGroupId, state);
+                        }
+                    }
+                    throw error;
+                }
+            },
+            {
+                onRetry: (err: EssError, attempt, delayMs) =>
+                    this.options.onRetry?.(
+                        `${action} on ${params.ScalingGroupId ?? this.options.region}: ${err.code}, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`,
+                    ),
+            },
+        );
+    }
+
+    /** One attempt, no retry. */
+    private async send(action: string, params: Params): Promise<Body> {
         const { Params: ApiParams, OpenApiRequest } = require("@alicloud/openapi-client") as typeof import("@alicloud/openapi-client");
         const { RuntimeOptions } = require("@alicloud/tea-util") as typeof import("@alicloud/tea-util");
         const spec = new ApiParams({
@@ -172,24 +212,7 @@ export class EssClient {
             bodyType: "json",
         });
         const request = new OpenApiRequest({ query: { RegionId: this.options.region, ...params } });
-        return withRetry(
-            this.options.retry,
-            async () => {
-                try {
-                    const response = await this.api.callApi(spec, request, new RuntimeOptions({}));
-                    return (response.body ?? {}) as Body;
-                } catch (err) {
-                    const error = toEssError(action, err);
-                    if (error.ambiguous) this.lostAnswers++;
-                    throw error;
-                }
-            },
-            {
-                onRetry: (err: EssError, attempt, delayMs) =>
-                    this.options.onRetry?.(
-                        `${action} on ${params.ScalingGroupId ?? this.options.region}: ${err.code}, retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`,
-                    ),
-            },
-        );
+        const response = await this.api.callApi(spec, request, new RuntimeOptions({}));
+        return (response.body ?? {}) as Body;
     }
 }

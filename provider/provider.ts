@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./config";
-import { EssError } from "./errors";
+import { EssError, isScalingGroupGone } from "./errors";
 import { EssClient, type ScalingGroup } from "./ess";
 import { serializedBy } from "./lock";
 import { containsUnknown, entryKey, toEntries, toVServerGroups, type AttachmentInputs, type AttachmentState, type Entry } from "./model";
@@ -190,7 +190,7 @@ async function describeOrFail(client: EssClient, inputs: AttachmentInputs) {
     const group = await client.describeScalingGroup(inputs.scalingGroupId);
     if (!group) {
         throw new Error(
-            `scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region}; check scalingGroupId and region`,
+            `scaling group ${inputs.scalingGroupId} does not exist in region ${inputs.region} or is being deleted; check scalingGroupId and region`,
         );
     }
     return group;
@@ -239,6 +239,7 @@ async function converge(
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<AttachmentInputs>> {
+    staticAccessKey(stackConfig); // half a credential pair fails the preview too, not only the first API call
     const { inputs, failures } = validateInputs(news, defaultRegion(stackConfig));
     return failures.length > 0 ? { failures } : { inputs };
 }
@@ -292,7 +293,7 @@ async function remove(id: string, props: AttachmentState): Promise<void> {
         try {
             if (changes.detach.length > 0) await apply(clientFor(props.region), id, props, changes, new Map());
         } catch (err) {
-            if (!(err instanceof EssError && err.code === "InvalidScalingGroupId.NotFound")) throw err;
+            if (!isScalingGroupGone(err)) throw err;
             report(`scaling group ${props.scalingGroupId} no longer exists: nothing to detach`);
         }
         release(id);

@@ -6,7 +6,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { VServerGroup } from "./model";
 
 function steps(): typeof import("./provider") {
-    return require("pulumi-alicloud-ess-vserver-groups/provider");
+    try {
+        return require("pulumi-alicloud-ess-vserver-groups/provider");
+    } catch (err) {
+        // Only this package missing gets the plain sentence; a module missing inside it keeps Node's own error.
+        const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+        if (code !== "MODULE_NOT_FOUND" || !String(message).startsWith("Cannot find module 'pulumi-alicloud-ess-vserver-groups/provider'"))
+            throw err;
+        throw new Error(
+            `pulumi-alicloud-ess-vserver-groups is not installed where the program runs (${process.cwd()}): run \`npm install\` in the program folder`,
+        );
+    }
 }
 
 /** One VServer group of a load balancer, on one port. */

@@ -224,17 +224,18 @@ describe("errors as the client reports them: code, HTTP status, RequestId, never
         expect(err.message).toMatch(/synchronise it/);
     });
 
-    it("a busy scaling group → IncorrectScalingGroupStatus, retried until it clears", async () => {
+    it("a busy scaling group → IncorrectScalingGroupStatus, one Describe shows it Active, retried until it clears", async () => {
         emulator.control.busy({ scalingGroupId: "asg-1", calls: 2 });
         await client({ retry: { totalTimeoutMs: 5000, baseDelayMs: 10, maxDelayMs: 20 } }).attach(
             "asg-1",
             [e("lb-0", "rsp-0-0", 80)],
             false,
         );
-        expect(emulator.control.calls().map((c) => c.code ?? "OK")).toEqual([
-            "IncorrectScalingGroupStatus",
-            "IncorrectScalingGroupStatus",
-            "OK",
+        expect(emulator.control.calls().map((c) => `${c.action} ${c.code ?? "OK"}`)).toEqual([
+            "AttachVServerGroups IncorrectScalingGroupStatus",
+            "DescribeScalingGroups OK",
+            "AttachVServerGroups IncorrectScalingGroupStatus",
+            "AttachVServerGroups OK",
         ]);
     });
 

@@ -3,6 +3,7 @@
 // checks what would land in each user's state.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { installPackageCopy } from "../support/package-copy";
 
@@ -73,5 +74,42 @@ describe("the serialized provider (what every user's state holds as __provider)"
             p.check({}, { scalingGroupId: "asg-1", region: "cn-hangzhou", vserverGroups: [] }).then((r) => console.log(Object.keys(p).join(","), r.failures[0].property));`;
         const out = execFileSync(process.execPath, ["-e", load], { cwd: root, encoding: "utf8" });
         expect(out.trim()).toBe("configure,check,diff,create,read,update,delete vserverGroups");
+    });
+
+    describe("in a program folder where the package cannot be resolved", () => {
+        // Outside the repository, so Node's lookup cannot climb into this repo's node_modules.
+        let program = "";
+        beforeEach(() => {
+            program = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "ess-missing-package-")));
+            fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "program", private: true }));
+            fs.writeFileSync(path.join(program, "serialized.js"), text);
+        });
+        afterEach(() => fs.rmSync(program, { recursive: true, force: true }));
+
+        /** Runs `delete` of the serialized provider in `program` as the plugin does (awaited) and returns its error's first line. */
+        function stepError(): string {
+            const run = `const provider = require("./serialized.js").handler();
+                Promise.resolve().then(() => provider.delete("asg-1:1", {})).then(
+                () => console.log("resolved"),
+                (e) => console.log(e.message.split("\\n")[0]));`;
+            return execFileSync(process.execPath, ["-e", run], { cwd: program, encoding: "utf8" }).trim();
+        }
+
+        it("the package missing: one sentence naming the folder and the fix", () => {
+            expect(stepError()).toBe(
+                `pulumi-alicloud-ess-vserver-groups is not installed where the program runs (${program}): run \`npm install\` in the program folder`,
+            );
+        });
+
+        it("a module missing inside an installed package keeps Node's own error", () => {
+            const pkg = path.join(program, "node_modules", "pulumi-alicloud-ess-vserver-groups");
+            fs.mkdirSync(pkg, { recursive: true });
+            fs.writeFileSync(
+                path.join(pkg, "package.json"),
+                JSON.stringify({ name: "pulumi-alicloud-ess-vserver-groups", exports: { "./provider": "./provider.js" } }),
+            );
+            fs.writeFileSync(path.join(pkg, "provider.js"), 'require("@alicloud/not-installed-dependency");');
+            expect(stepError()).toBe("Cannot find module '@alicloud/not-installed-dependency'");
+        });
     });
 });
