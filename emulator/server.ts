@@ -127,6 +127,7 @@ async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerRe
         call.signatureAlgorithm = verified.algorithm;
         call.accessKeyId = verified.accessKeyId;
         const decision = core.faultInjector.decide(action);
+        if (decision.held) await decision.held;
         if (decision.latencyMs > 0) {
             call.latencyMs = decision.latencyMs;
             await sleep(decision.latencyMs);
