@@ -3,9 +3,12 @@
 // step a fault-free `pulumi refresh` + `pulumi up` must reach the desired state; after the final
 // `pulumi destroy` (retried fault-free if it failed) only others' entries remain.
 //
-// Runs when CI=true or RELIABILITY_ENGINE=1 (each engine op is ~2–3 s):
+// Runs when CI=true or RELIABILITY_ENGINE=1 (each engine op is ~2–3 s, a sequence ~30 s on 2 cores):
 //   npm run build && RELIABILITY_ENGINE=1 npx jest test/reliability/model.e2e.test.ts --runInBand
 //   RELIABILITY_SEED=5 RELIABILITY_ENGINE_SEQUENCES=20 RELIABILITY_ENGINE_STEPS=3 ...
+//   RELIABILITY_SEED=5 RELIABILITY_ENGINE_ONLY=3 ...     replay one sequence of a run
+// CI runs 8 sequences (~4 min) with a fresh seed each time, printed first: the provider-level
+// model (model.test.ts) covers breadth, this one what only the engine does with the answers.
 import { startEmulator, type Emulator } from "../../emulator";
 import { toEntries, entryKey, type Entry } from "../../provider/plan";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../e2e/harness";
@@ -31,7 +34,8 @@ import {
 
 const ENABLED = process.env.CI === "true" || process.env.RELIABILITY_ENGINE === "1";
 const SEED = Number(process.env.RELIABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const SEQUENCES = Number(process.env.RELIABILITY_ENGINE_SEQUENCES ?? 20);
+const SEQUENCES = Number(process.env.RELIABILITY_ENGINE_SEQUENCES ?? 8);
+const ONLY = process.env.RELIABILITY_ENGINE_ONLY === undefined ? undefined : Number(process.env.RELIABILITY_ENGINE_ONLY);
 const MAX_STEPS = Number(process.env.RELIABILITY_ENGINE_STEPS ?? 3);
 const READ_TIMEOUT_MS = 500;
 
@@ -76,8 +80,12 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
         };
         const failures: string[] = [];
         const started = Date.now();
+        process.stderr.write(
+            `reliability (real engine): seed ${SEED}, ${ONLY === undefined ? `${SEQUENCES} sequences` : `sequence ${ONLY}`}; replay with ` +
+                `RELIABILITY_ENGINE=1 RELIABILITY_SEED=${SEED} [RELIABILITY_ENGINE_ONLY=<sequence>] npx jest test/reliability/model.e2e.test.ts\n`,
+        );
         try {
-            for (let i = 0; i < SEQUENCES; i++) {
+            for (let i = ONLY ?? 0; i < (ONLY === undefined ? SEQUENCES : ONLY + 1); i++) {
                 const r = rngFor(SEED, i);
                 emulator.control.reset();
                 emulator.control.setRandomSeed((SEED + i) >>> 0);
@@ -94,7 +102,10 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
                     },
                 });
                 const log: string[] = [];
-                const fail = (what: string) => failures.push(`seed=${SEED} sequence=${i}: ${what}\n    ${log.join("\n    ")}`);
+                const fail = (what: string) =>
+                    failures.push(
+                        `seed=${SEED} sequence=${i} (replay: RELIABILITY_ENGINE=1 RELIABILITY_SEED=${SEED} RELIABILITY_ENGINE_ONLY=${i}): ${what}\n    ${log.join("\n    ")}`,
+                    );
                 figures.sequences++;
                 let desired = firstDesired(r);
                 const nSteps = 1 + Math.floor(r() * MAX_STEPS);
@@ -186,7 +197,12 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
                     ["destroys retried / leaked after destroy", `${figures.destroyRetried} / ${figures.finalLeaked}`],
                 ]),
         );
-        if (failures.length) throw new Error(`${failures.length} sequence(s) failed (seed ${SEED}):\n${failures.slice(0, 3).join("\n\n")}`);
+        if (failures.length) {
+            throw new Error(
+                `${failures.length} sequence(s) failed (seed ${SEED}; replay one with RELIABILITY_ENGINE=1 RELIABILITY_SEED=${SEED} ` +
+                    `RELIABILITY_ENGINE_ONLY=<sequence>):\n${failures.slice(0, 3).join("\n\n")}`,
+            );
+        }
         expect(figures.converged).toBe(figures.checks);
         expect(figures.lost + figures.leaked + figures.finalLeaked + figures.othersTouched).toBe(0);
     },
