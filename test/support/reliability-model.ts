@@ -268,7 +268,10 @@ export function injectFaults(emulator: Emulator, faults: FaultSpec[]): void {
 /** Requests delayed by a latency fault keep going after the client gave up: wait until every one has landed. */
 export async function drainDelayed(emulator: Emulator, sinceSeq: number, latencyHits: () => number): Promise<void> {
     const landed = () => emulator.control.calls().filter((c) => c.seq > sinceSeq && (c.latencyMs ?? 0) > 0).length;
-    await until(() => landed() >= latencyHits(), () => `${latencyHits()} delayed requests to land (${landed()} did)`);
+    await until(
+        () => landed() >= latencyHits(),
+        () => `${latencyHits()} delayed requests to land (${landed()} did)`,
+    );
 }
 
 /** Latency rules added so far and how many calls each has hit (a rule that ran out is gone from the list). */
