@@ -42,7 +42,7 @@ const provider = {
         const fs = require("fs");
         if (inputs.hold) {
             // Never returns: the test kills the run once it has seen this line.
-            fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ call: "create-started", key: inputs.key }) + "\n");
+            fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ call: "create-started", key: inputs.key }) + "\\n");
             await new Promise(() => undefined);
         }
         fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ call: "create", inputs,
