@@ -64,7 +64,7 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
 }
 
 (ENABLED ? test : test.skip)(
-    `real engine: ${SEQUENCES} random sequences under faults converge (set CI=true or RELIABILITY_ENGINE=1 to run)`,
+    `real engine: ${ONLY === undefined ? SEQUENCES : 1} random sequences under faults converge (set CI=true or RELIABILITY_ENGINE=1 to run)`,
     async () => {
         emulator = await startEmulator({ state: cloudSeed() });
         h = await E2EHarness.start();
