@@ -9,7 +9,10 @@
  *   GET    /__emulator/faults                                  {rules, busyWindows}
  *   POST   /__emulator/faults                 FaultRule        -> {id}
  *   POST   /__emulator/busy                   BusyWindow       -> {id}
- *   DELETE /__emulator/faults[/ID]                             clear all, or one rule/window
+ *   DELETE /__emulator/faults[/ID]                             clear all (holds released), or one rule/window
+ *   POST   /__emulator/holds                  {action}         hold the next call of action -> {id}
+ *   GET    /__emulator/holds/ID/arrived                        answers once the held call has arrived
+ *   DELETE /__emulator/holds/ID                                release: the held call goes on
  *   PATCH  /__emulator/scaling-groups/SG      ScalingGroupPatch
  *   POST   /__emulator/scaling-groups/SG/instances  {instanceId, lifecycleState?}
  *   DELETE /__emulator/scaling-groups/SG/instances/ID
@@ -22,6 +25,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallFilter, EmulatorControl, LoadBalancerPatch, ScalingGroupPatch } from "./control";
 import type { BusyWindow, FaultRule } from "./faults";
+import type { Hold } from "./holds";
 import type { AccessKey } from "./signature";
 import type { InstanceState, StateSeed } from "./state";
 
@@ -88,6 +92,9 @@ function routes(control: EmulatorControl): Route[] {
         ["POST", /^busy$/, (_, b) => ({ id: control.busy(busyWindow(object(b))) })],
         ["DELETE", /^faults$/, () => control.clearFaults()],
         ["DELETE", /^faults\/(\d+)$/, (m) => control.removeFault(Number(m[1]))],
+        ["POST", /^holds$/, (_, b) => ({ id: control.hold(field(object(b), "action", "string") as string).id })],
+        ["GET", /^holds\/(\d+)\/arrived$/, (m) => holdOf(control, m[1]).arrived.then(() => ({ arrived: true }))],
+        ["DELETE", /^holds\/(\d+)$/, (m) => holdOf(control, m[1]).release()],
         ["PATCH", /^scaling-groups\/([^/]+)$/, (m, b) => control.updateScalingGroup(m[1], object(b) as ScalingGroupPatch)],
         [
             "POST",
@@ -109,6 +116,12 @@ function routes(control: EmulatorControl): Route[] {
         ["GET", /^keys$/, () => control.keys().map((k) => ({ accessKeyId: k.accessKeyId }))],
         ["POST", /^keys$/, (_, b) => control.addKey(accessKey(object(b)))],
     ];
+}
+
+function holdOf(control: EmulatorControl, id: string): Hold {
+    const hold = control.holds().find((h) => h.id === Number(id));
+    if (!hold) throw new AdminError(404, `no hold ${id} (released, or never added)`);
+    return hold;
 }
 
 function faultRule(o: Json): FaultRule {
@@ -158,20 +171,25 @@ function accessKey(o: Json): AccessKey {
 export function handleAdmin(control: EmulatorControl, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     const url = new URL(req.url ?? "/", "http://emulator");
     const rest = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
-    let status = 200;
-    let result: unknown;
+    let answer: Promise<unknown>;
     try {
         const route = routes(control)
             .map(([method, pattern, run]) => ({ method, match: pattern.exec(rest), run }))
             .find((r) => r.match && r.method === req.method);
         if (!route?.match) throw new AdminError(404, `no admin route ${req.method} ${url.pathname}`);
         const params = route.match.map((s) => decodeURIComponent(s));
-        result = route.run(params, body, url) ?? { ok: true };
+        // A route may answer later (holds/ID/arrived waits for the call).
+        answer = Promise.resolve(route.run(params, body, url));
     } catch (e) {
-        status = e instanceof AdminError ? e.status : 400;
-        result = { error: e instanceof Error ? e.message : String(e) };
+        answer = Promise.reject(e);
     }
-    const text = JSON.stringify(result);
-    res.writeHead(status, { "content-type": "application/json;charset=utf-8", "content-length": Buffer.byteLength(text) });
-    res.end(text);
+    const send = (status: number, result: unknown) => {
+        const text = JSON.stringify(result);
+        res.writeHead(status, { "content-type": "application/json;charset=utf-8", "content-length": Buffer.byteLength(text) });
+        res.end(text);
+    };
+    answer.then(
+        (result) => send(200, result ?? { ok: true }),
+        (e: unknown) => send(e instanceof AdminError ? e.status : 400, { error: e instanceof Error ? e.message : String(e) }),
+    );
 }

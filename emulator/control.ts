@@ -4,6 +4,7 @@
  */
 import type { ActionContext, ActionHandler } from "./actions";
 import { ApiError } from "./errors";
+import type { Hold } from "./holds";
 import { Faults, type ActiveBusyWindow, type ActiveFaultRule, type BusyWindow, type FaultRule } from "./faults";
 import { type AccessKey, type Params, SignatureVerifier } from "./signature";
 import {
@@ -79,8 +80,12 @@ export interface EmulatorControl {
     /** Removes a fault rule or busy window by id. */
     removeFault(id: number): void;
     faults(): { rules: ActiveFaultRule[]; busyWindows: ActiveBusyWindow[] };
-    /** Removes all fault rules and busy windows. */
+    /** Removes all fault rules and busy windows, and releases every hold. */
     clearFaults(): void;
+    /** Holds the next call of `action` before it is processed, until released. */
+    hold(action: string): Hold;
+    /** The holds not released yet. */
+    holds(): Hold[];
     /** Reseeds the PRNG behind fault probabilities. */
     setRandomSeed(seed: number): void;
 
@@ -228,6 +233,14 @@ export class EmulatorCore implements EmulatorControl {
 
     clearFaults(): void {
         this.faultInjector.clear();
+    }
+
+    hold(action: string): Hold {
+        return this.faultInjector.holds.add(action);
+    }
+
+    holds(): Hold[] {
+        return this.faultInjector.holds.list();
     }
 
     setRandomSeed(seed: number): void {

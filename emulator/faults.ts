@@ -1,4 +1,6 @@
-/** Fault injection: transport/service faults per call and busy windows per scaling group. */
+/** Fault injection: transport/service faults per call, busy windows per scaling group, holds. */
+
+import { Holds } from "./holds";
 
 export type FaultKind = "throttling" | "internalError" | "serviceUnavailable" | "connectionReset" | "latency";
 
@@ -45,6 +47,8 @@ export type ErrorFault = Exclude<FaultKind, "latency">;
 export interface FaultDecision {
     latencyMs: number;
     fault?: ErrorFault;
+    /** Set when a hold caught the call: process it only once this resolves. */
+    held?: Promise<void>;
 }
 
 /** mulberry32: small, fast and good enough for fault dice; seedable for reproducible tests. */
@@ -64,6 +68,7 @@ export class Faults {
     private windows: ActiveBusyWindow[] = [];
     private nextId = 1;
     private random: () => number;
+    readonly holds = new Holds();
 
     constructor(seed = 1) {
         this.random = prng(seed);
@@ -92,14 +97,16 @@ export class Faults {
         return this.windows.map((w) => ({ ...w }));
     }
 
+    /** Removes every rule and window, and releases every hold. */
     clear(): void {
         this.rules = [];
         this.windows = [];
+        this.holds.releaseAll();
     }
 
     /** Rolls the dice for one call; consumes the hits of the rules that fire. */
     decide(action: string): FaultDecision {
-        const decision: FaultDecision = { latencyMs: 0 };
+        const decision: FaultDecision = { latencyMs: 0, held: this.holds.arrive(action) };
         for (const rule of this.rules) {
             if (rule.actions && !rule.actions.includes(action)) continue;
             if (rule.kind !== "latency" && decision.fault) continue;

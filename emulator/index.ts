@@ -1,6 +1,7 @@
 export { startEmulator, generateKey, type Emulator, type EmulatorOptions } from "./server";
 export type { EmulatorControl, CallRecord, CallFilter, ScalingGroupPatch, LoadBalancerPatch } from "./control";
 export type { FaultRule, FaultKind, ActiveFaultRule, BusyWindow, BusyCode, ActiveBusyWindow } from "./faults";
+export type { Hold } from "./holds";
 export type { AccessKey } from "./signature";
 export type {
     StateSeed,

@@ -156,6 +156,7 @@ async function handleApi(
         call.signatureAlgorithm = verified.algorithm;
         call.accessKeyId = verified.accessKeyId;
         const decision = core.faultInjector.decide(action);
+        if (decision.held) await decision.held;
         if (decision.latencyMs > 0) {
             call.latencyMs = decision.latencyMs;
             await sleep(decision.latencyMs);

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { until } from "../support/until";
 import { E2EHarness, E2EOperationError, REPO_ROOT } from "./harness";
 
 jest.setTimeout(300_000);
@@ -34,12 +35,16 @@ const provider = {
     },
     async diff(id, olds, news) {
         const replace = olds.key !== news.key;
-        const changes = replace || olds.value !== news.value || olds.sleepMs !== news.sleepMs;
+        const changes = replace || olds.value !== news.value || olds.hold !== news.hold;
         return { changes, replaces: replace ? ["key"] : [], deleteBeforeReplace: true };
     },
     async create(inputs) {
         const fs = require("fs");
-        if (inputs.sleepMs) await new Promise((r) => setTimeout(r, inputs.sleepMs));
+        if (inputs.hold) {
+            // Never returns: the test kills the run once it has seen this line.
+            fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ call: "create-started", key: inputs.key }) + "\\n");
+            await new Promise(() => undefined);
+        }
         fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ call: "create", inputs,
             endpoint: process.env.ALIBABA_CLOUD_ESS_ENDPOINT }) + "\\n");
         return { id: "echo-" + inputs.key, outs: { key: inputs.key, value: inputs.value, echoed: helper.upper(inputs.value) } };
@@ -190,16 +195,20 @@ describe("e2e harness (stand-in dynamic provider)", () => {
 
     it("kills an up mid-flight and recovers with cancel + clearPendingOperations + refresh", async () => {
         const stack = await h.stack({ name: "crash" });
-        const op = stack.upKillable([{ name: "slow", args: { key: "slow", value: "x", sleepMs: 60_000 } }]);
-        await op.waitForOutput(/creating/, 60_000);
-        await new Promise((r) => setTimeout(r, 1000));
+        const op = stack.upKillable([{ name: "slow", args: { key: "slow", value: "x", hold: true } }]);
+        // The engine writes the pending "creating" operation to the state before it calls create, and
+        // this create never returns: killed once create has started, the operation is pending by construction.
+        let ended = false;
+        void op.done.then(() => (ended = true));
+        await until(() => ended || readLog(log).some((c) => c.call === "create-started"), "the stand-in's create to start");
+        expect(ended ? op.output() : "create started").toBe("create started");
         const t = Date.now();
         op.kill();
         const r = await op.done;
         timings.kill = Date.now() - t;
         expect(r.killed).toBe(true);
         expect(r.ok).toBe(false);
-        // no process of the run survives (the plugin sleeping in create included); SIGKILL is
+        // no process of the run survives (the plugin blocked in create included); SIGKILL is
         // delivered at once, but the kernel may take a moment to reap a process on a loaded machine
         const survivors = () =>
             fs
@@ -214,8 +223,11 @@ describe("e2e harness (stand-in dynamic provider)", () => {
                         return false;
                     }
                 });
-        for (let i = 0; i < 20 && survivors().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-        expect(survivors()).toEqual([]);
+        await until(
+            () => survivors().length === 0,
+            () => `the killed run's processes to exit (left: ${survivors().join(" ")})`,
+            60_000,
+        );
 
         const cancel = await stack.cancel();
         expect(cancel.ok).toBe(true);

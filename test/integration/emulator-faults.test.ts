@@ -100,11 +100,39 @@ it("busy windows: N calls answer ScalingActivityInProgress, reads are unaffected
 });
 
 it("busy windows: for a duration answer IncorrectScalingGroupStatus", async () => {
-    emu.control.busy({ scalingGroupId: "asg-demo", durationMs: 300 });
+    emu.control.busy({ scalingGroupId: "asg-demo", durationMs: 60_000 });
     const err = await rpcError(emu.host, KEY, "DetachVServerGroups", attachParams(80));
     expect([err.statusCode, err.code]).toEqual([403, "IncorrectScalingGroupStatus"]);
-    await new Promise((r) => setTimeout(r, 350));
+    emu.control.setClockOffset(60_001); // the window ends by the emulator's clock, not by waiting
     await expect(rpc(emu.host, KEY, "DetachVServerGroups", attachParams(80))).resolves.toHaveProperty("RequestId");
+});
+
+it("holds the next call of an action until released, then processes it", async () => {
+    const hold = emu.control.hold("AttachVServerGroups");
+    await rpc(emu.host, KEY, "DescribeScalingGroups", DESCRIBE); // other actions pass
+    const attach = rpc(emu.host, KEY, "AttachVServerGroups", attachParams(80));
+    await hold.arrived;
+    expect(emu.control.calls().map((c) => c.action)).toEqual(["DescribeScalingGroups"]);
+    expect(emu.control.scalingGroup("asg-demo")?.vServerGroups).toEqual([]);
+    expect(emu.control.holds()).toEqual([hold]);
+    hold.release();
+    await expect(attach).resolves.toHaveProperty("RequestId");
+    expect(emu.control.scalingGroup("asg-demo")?.vServerGroups.map((a) => a.port)).toEqual([80]);
+    expect(emu.control.holds()).toEqual([]);
+    await rpc(emu.host, KEY, "AttachVServerGroups", attachParams(81)); // only the next call was held
+});
+
+it("a hold released before any call arrived is dropped, and clearFaults releases held calls", async () => {
+    const unused = emu.control.hold("DetachVServerGroups");
+    unused.release();
+    await expect(unused.arrived).rejects.toThrow("hold 1 on DetachVServerGroups was released before a call arrived");
+    await rpc(emu.host, KEY, "DetachVServerGroups", attachParams(80));
+
+    const hold = emu.control.hold("DescribeScalingGroups");
+    const describe = rpc(emu.host, KEY, "DescribeScalingGroups", DESCRIBE);
+    await hold.arrived;
+    emu.control.clearFaults();
+    await expect(describe).resolves.toHaveProperty("TotalCount", 1);
 });
 
 describe("admin HTTP", () => {
@@ -154,6 +182,19 @@ describe("admin HTTP", () => {
         expect((await admin("POST", "reset")).status).toBe(200);
         expect(emu.control.state().scalingGroups.map((g) => g.scalingGroupId)).toEqual(["asg-demo", "asg-demo-2"]);
         expect(emu.control.faults()).toEqual({ rules: [], busyWindows: [] });
+    });
+
+    it("holds a call: POST holds, GET holds/ID/arrived answers once it arrived, DELETE holds/ID releases it", async () => {
+        const { id } = (await admin("POST", "holds", { action: "AttachVServerGroups" })).body as { id: number };
+        const arrived = admin("GET", `holds/${id}/arrived`);
+        const attach = rpc(emu.host, KEY, "AttachVServerGroups", attachParams(80));
+        expect(await arrived).toEqual({ status: 200, body: { arrived: true } });
+        expect(emu.control.calls()).toEqual([]);
+        expect((await admin("DELETE", `holds/${id}`)).status).toBe(200);
+        await expect(attach).resolves.toHaveProperty("RequestId");
+        expect(emu.control.calls({ action: "AttachVServerGroups", ok: true })).toHaveLength(1);
+        expect(await admin("DELETE", `holds/${id}`)).toEqual({ status: 404, body: { error: `no hold ${id} (released, or never added)` } });
+        expect((await admin("POST", "holds", {})).body).toEqual({ error: '"action" must be a string' });
     });
 
     it("reports bad admin requests", async () => {

@@ -242,7 +242,8 @@ describe("errors as the client reports them: code, HTTP status, RequestId, never
     it("a scaling activity in progress, past the retry budget → the final error names it", async () => {
         emulator.control.busy({ scalingGroupId: "asg-1", code: "ScalingActivityInProgress" });
         const err = await failure(
-            client({ retry: { totalTimeoutMs: 100, baseDelayMs: 10, maxDelayMs: 20 } }).attach("asg-1", [e("lb-0", "rsp-0-0", 80)], false),
+            // a budget well above one call's time, so that it retries however slow the machine is
+            client({ retry: { totalTimeoutMs: 1000, baseDelayMs: 10, maxDelayMs: 20 } }).attach("asg-1", [e("lb-0", "rsp-0-0", 80)], false),
         );
         expect(err.code).toBe("ScalingActivityInProgress");
         expect(emulator.control.calls().length).toBeGreaterThan(1);

@@ -237,7 +237,8 @@ describe("failures", () => {
             const { id, outs } = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80, 10)]));
             emulator.control.addFault({ kind: "latency", latencyMs: 400, actions: ["DetachVServerGroups"], times: 1 });
             const updated = await steps.update(id, outs!, inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80, 90)]));
-            await new Promise((resolve) => setTimeout(resolve, 200)); // nothing else is in flight
+            // the late Detach has landed (the provider waited it out), so nothing else can change the group
+            expect(emulator.control.calls({ action: "DetachVServerGroups" }).filter((c) => c.latencyMs)).toHaveLength(1);
             expect(toEntries(updated.outs!.vserverGroups)).toEqual([entry("lb-0", "rsp-0-0", 80, 90)]);
             expect(attachedOf(emulator, "asg-1")).toEqual([entry("lb-0", "rsp-0-0", 80, 90), other]);
             expect(emulator.control.calls({ action: "AttachVServerGroups", ok: true }).length).toBe(3); // create, update, repair

@@ -5,6 +5,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import type { Entry, VServerGroup } from "../../provider/model";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../e2e/harness";
 import { attachedOf, emulatorClient } from "../support/provider-env";
+import { until } from "../support/until";
 
 jest.setTimeout(600_000);
 
@@ -85,16 +86,21 @@ async function killedMidUpdate(name: string): Promise<E2EStack> {
     });
     await s.up(program(before));
     emulator.control.clearCalls();
-    // Every change call now takes 4 s: the update is certainly in flight when we kill it.
-    emulator.control.addFault({ kind: "latency", latencyMs: 4000, actions: ["AttachVServerGroups", "DetachVServerGroups"] });
+    // The emulator holds the Detach: the update is certainly between its Detach and its Attach when we
+    // kill it (it waits for the answer longer than this test runs, so it cannot give up and go on).
+    const detach = emulator.control.hold("DetachVServerGroups");
+    s.env.ALIBABA_CLOUD_ESS_READ_TIMEOUT = "3600000";
     const op = s.upKillable(program(after));
-    await op.waitForOutput(/detaching \d+ VServer groups? from asg-a/, 120_000);
-    await new Promise((r) => setTimeout(r, 500)); // the Detach is on the wire
+    await Promise.race([
+        detach.arrived,
+        op.done.then((r) => Promise.reject(new Error(`the update ended before its Detach arrived:\n${r.output}`))),
+    ]);
     op.kill();
     const result = await op.done;
     expect(result.killed).toBe(true);
-    emulator.control.clearFaults();
-    await new Promise((r) => setTimeout(r, 4500)); // the delayed Detach lands (ESS would process it too)
+    delete s.env.ALIBABA_CLOUD_ESS_READ_TIMEOUT;
+    detach.release(); // the Detach had reached ESS: it is processed though its client is gone
+    await until(() => emulator.control.calls({ action: "DetachVServerGroups" }).length > 0, "the held Detach to be processed");
     const calls = emulator.control.calls().map((c) => c.action);
     expect(calls).toContain("DetachVServerGroups");
     expect(calls).not.toContain("AttachVServerGroups"); // killed between the detach and the attach

@@ -348,6 +348,10 @@ async function runSequence(index: number): Promise<void> {
 
 test(`provider-level: ${ONLY === undefined ? SEQUENCES : 1} random sequences under faults converge; nothing lost or leaked`, async () => {
     const started = Date.now();
+    process.stderr.write(
+        `reliability (provider-level): seed ${SEED}; replay with RELIABILITY_SEED=${SEED} [RELIABILITY_ONLY=<sequence>] ` +
+            `npx jest test/reliability/model.test.ts\n`,
+    );
     const indices = ONLY === undefined ? Array.from({ length: SEQUENCES }, (_, i) => i) : [ONLY];
     for (const i of indices) await runSequence(i);
     const seconds = (Date.now() - started) / 1000;
@@ -390,7 +394,12 @@ test(`provider-level: ${ONLY === undefined ? SEQUENCES : 1} random sequences und
                 .join("\n") + `\ntotal step ms ${timings.reduce((n, [ms]) => n + ms, 0)}`,
         );
     if (overclaims.length > 0) console.log(`state overclaims after a successful step:\n  ${overclaims.join("\n  ")}`);
-    if (failures.length > 0) throw new Error(`${failures.length} sequence(s) failed (seed ${SEED}):\n${failures.slice(0, 3).join("\n\n")}`);
+    if (failures.length > 0) {
+        throw new Error(
+            `${failures.length} sequence(s) failed (seed ${SEED}; replay one with RELIABILITY_SEED=${SEED} RELIABILITY_ONLY=<sequence>):\n` +
+                failures.slice(0, 3).join("\n\n"),
+        );
+    }
     expect(figures.sequences).toBe(indices.length);
     expect(figures.converged).toBe(figures.convergenceChecks);
     expect(figures.lost + figures.leaked + figures.finalLeaked + figures.othersTouched).toBe(0);

@@ -7,6 +7,7 @@ import { prng } from "../../emulator/faults";
 import { entryKey, toEntries, type Entry, type VServerGroup } from "../../provider/model";
 
 import { attachedOf, REGION } from "./provider-env";
+import { until } from "./until";
 
 export { attachedOf, REGION };
 export const SCALING_GROUPS = ["asg-1", "asg-2"] as const;
@@ -265,13 +266,12 @@ export function injectFaults(emulator: Emulator, faults: FaultSpec[]): void {
 }
 
 /** Requests delayed by a latency fault keep going after the client gave up: wait until every one has landed. */
-export async function drainDelayed(emulator: Emulator, sinceSeq: number, latencyHits: () => number, maxWaitMs = 5000): Promise<void> {
-    const deadline = Date.now() + maxWaitMs;
-    for (;;) {
-        const landed = emulator.control.calls().filter((c) => c.seq > sinceSeq && (c.latencyMs ?? 0) > 0).length;
-        if (landed >= latencyHits() || Date.now() > deadline) return;
-        await new Promise((res) => setTimeout(res, 20));
-    }
+export async function drainDelayed(emulator: Emulator, sinceSeq: number, latencyHits: () => number): Promise<void> {
+    const landed = () => emulator.control.calls().filter((c) => c.seq > sinceSeq && (c.latencyMs ?? 0) > 0).length;
+    await until(
+        () => landed() >= latencyHits(),
+        () => `${latencyHits()} delayed requests to land (${landed()} did)`,
+    );
 }
 
 /** Latency rules added so far and how many calls each has hit (a rule that ran out is gone from the list). */
