@@ -447,7 +447,7 @@ export function firstStack(r: Rng): StackDesired {
     return {
         resources: oneWeight(r, resources),
         replace: [],
-        mutations: resources.map((d) => `${d.name}: ${d.desired.mutations.join("; ")} on ${d.desired.scalingGroupId}`),
+        mutations: resources.map((d) => `${d.name}: create ${d.desired.entries.length} on ${d.desired.scalingGroupId}`),
     };
 }
 
