@@ -71,6 +71,14 @@ async function step<T>(label: string, run: () => Promise<T>): Promise<{ result: 
     return { result, calls, detached };
 }
 
+/** `pulumi destroy`: only the others' entry is left, and state holds no resource. */
+async function destroyed(s: E2EStack): Promise<string[][]> {
+    const { detached } = await step("destroy", () => s.destroy());
+    expect(attached()).toEqual([OTHER]);
+    expect(await claims(s)).toEqual({});
+    return detached;
+}
+
 function attached(): Entry[] {
     return attachedOf(emulator, "asg-1");
 }
@@ -128,13 +136,13 @@ test("rename without alias: the new resource adopts, the old one's delete leaves
     expect(result.output).toMatch(
         /leaving 2 VServer groups attached \(rsp-0-0:80, rsp-0-1:81\): another resource of this stack declares them/,
     );
-    await step("destroy", () => s.destroy());
-    expect(attached()).toEqual([OTHER]);
+    await destroyed(s);
 });
 
 test("rename with alias: the engine keeps the resource, no API call at all", async () => {
     const s = await newStack("alias");
-    await step("up web [X, Y]", () => s.up([attachment("web", [X, Y])]));
+    const first = await step("up web [X, Y]", () => s.up([attachment("web", [X, Y])]));
+    expect(outputClaims(first.result)).toEqual({ web: [X, Y] });
     const { result, calls } = await step("up web2 [X, Y] aliases [web]", () =>
         s.up([attachment("web2", [X, Y], { aliases: [{ name: "web" }] })]),
     );
@@ -142,29 +150,28 @@ test("rename with alias: the engine keeps the resource, no API call at all", asy
     expect(calls).toEqual({});
     expect(attached()).toEqual([X, Y, OTHER]);
     expect(await claims(s)).toEqual({ web2: [X, Y] });
-    await step("destroy", () => s.destroy());
-    expect(attached()).toEqual([OTHER]);
+    await destroyed(s);
 });
 
 test("up --replace on the same scaling group: the replacement adopts, the replaced one's delete detaches nothing", async () => {
     const s = await newStack("replace");
     const first = await step("up web [X, Y]", () => s.up([attachment("web", [X, Y])]));
+    expect(outputClaims(first.result)).toEqual({ web: [X, Y] });
     const { urn } = first.result.outputs!.web.value as { urn: string };
     const { result, calls } = await step("up --replace web", () => s.up([attachment("web", [X, Y])], { options: { replace: [urn] } }));
     expect(result.changeSummary).toEqual({ same: 1, replace: 1 });
     expect(calls).toEqual({ DescribeScalingGroups: 1 });
     expect(attached()).toEqual([X, Y, OTHER]);
     expect(await claims(s)).toEqual({ web: [X, Y] });
-    const { detached } = await step("destroy", () => s.destroy());
-    expect(detached).toEqual([["rsp-0-0", "rsp-0-1"]]);
-    expect(attached()).toEqual([OTHER]);
+    expect(await destroyed(s)).toEqual([["rsp-0-0", "rsp-0-1"]]);
 });
 
 describe("move X from A [X, Y] to B [Z] in one up", () => {
     test("source dependsOn destination: B takes X over first, A hands it over: 0 Detach calls, no gap", async () => {
         const s = await newStack("move-gapless");
-        await step("up A [X, Y], B [Z]", () => s.up([attachment("B", [Z]), attachment("A", [X, Y])]));
+        const first = await step("up A [X, Y], B [Z]", () => s.up([attachment("B", [Z]), attachment("A", [X, Y])]));
         expect(attached()).toEqual([X, Y, Z, OTHER]);
+        expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [Z] });
         const { result, calls } = await step("up B [Z, X], A [Y] dependsOn B", () =>
             s.up([attachment("B", [Z, X]), attachment("A", [Y], { dependsOn: ["B"] })]),
         );
@@ -172,13 +179,14 @@ describe("move X from A [X, Y] to B [Z] in one up", () => {
         expect(calls).toEqual({ DescribeScalingGroups: 2 });
         expect(attached()).toEqual([X, Y, Z, OTHER]);
         expect(await claims(s)).toEqual({ A: [Y], B: [X, Z] });
-        await step("destroy", () => s.destroy());
-        expect(attached()).toEqual([OTHER]);
+        await destroyed(s);
     });
 
     test("destination dependsOn source: A detaches X, B re-attaches it in the same up", async () => {
         const s = await newStack("move-reverse");
-        await step("up A [X, Y], B [Z]", () => s.up([attachment("A", [X, Y]), attachment("B", [Z])]));
+        const first = await step("up A [X, Y], B [Z]", () => s.up([attachment("A", [X, Y]), attachment("B", [Z])]));
+        expect(attached()).toEqual([X, Y, Z, OTHER]);
+        expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [Z] });
         const { result, calls, detached } = await step("up A [Y], B [Z, X] dependsOn A", () =>
             s.up([attachment("A", [Y]), attachment("B", [Z, X], { dependsOn: ["A"] })]),
         );
@@ -188,13 +196,14 @@ describe("move X from A [X, Y] to B [Z] in one up", () => {
         expect(detached).toEqual([["rsp-0-0"]]);
         expect(attached()).toEqual([X, Y, Z, OTHER]);
         expect(await claims(s)).toEqual({ A: [Y], B: [X, Z] });
-        await step("destroy", () => s.destroy());
-        expect(attached()).toEqual([OTHER]);
+        await destroyed(s);
     });
 
     test("20 moves back and forth with no dependsOn: the engine's order varies, nothing is ever lost", async () => {
         const s = await newStack("move-20");
-        await step("up A [X, Y], B [Z]", () => s.up([attachment("A", [X, Y]), attachment("B", [Z])]));
+        const first = await step("up A [X, Y], B [Z]", () => s.up([attachment("A", [X, Y]), attachment("B", [Z])]));
+        expect(attached()).toEqual([X, Y, Z, OTHER]);
+        expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [Z] });
         const orders = { gapless: 0, reattached: 0 };
         for (let i = 1; i <= 20; i++) {
             const toB = i % 2 === 1;
@@ -213,8 +222,7 @@ describe("move X from A [X, Y] to B [Z] in one up", () => {
         }
         expect(await claims(s)).toEqual({ A: [X, Y], B: [Z] });
         callLog.push(`20 moves: ${orders.gapless} with no Detach, ${orders.reattached} detached then re-attached in the same up; 0 lost`);
-        await step("destroy", () => s.destroy());
-        expect(attached()).toEqual([OTHER]);
+        await destroyed(s);
     });
 });
 
@@ -231,19 +239,19 @@ test("a duplicate entry removed from one of two resources stays attached for the
         calls,
     );
     expect(detached.flat().filter((id) => id !== "rsp-0-0")).toEqual([]);
-    await step("destroy", () => s.destroy());
-    expect(attached()).toEqual([OTHER]);
+    await destroyed(s);
 });
 
 test("destroying one of two resources that share an entry (removed from the program) keeps it for the other", async () => {
     const s = await newStack("shared-destroy");
-    await step("up A [X, Y], B [X]", () => s.up([attachment("A", [X, Y]), attachment("B", [X])]));
+    const first = await step("up A [X, Y], B [X]", () => s.up([attachment("A", [X, Y]), attachment("B", [X])]));
+    expect(attached()).toEqual([X, Y, OTHER]);
+    expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [X] });
     const { result, calls, detached } = await step("up B [X] (A removed)", () => s.up([attachment("B", [X])]));
     expect(result.changeSummary).toEqual({ same: 2, delete: 1 });
     expect(calls).toEqual({ DetachVServerGroups: 1 });
     expect(detached).toEqual([["rsp-0-1"]]);
     expect(attached()).toEqual([X, OTHER]);
     expect(await claims(s)).toEqual({ B: [X] });
-    await step("destroy", () => s.destroy());
-    expect(attached()).toEqual([OTHER]);
+    await destroyed(s);
 });
