@@ -76,22 +76,24 @@ function named(entries: readonly Entry[]): string {
 }
 
 /**
- * Leaves to another resource of this stack the entries it declares: a removed entry is handed over
- * (no longer owned, left attached), a re-weighted one is left as it is attached.
+ * Leaves to another resource of this stack the entries it declares that this one no longer wants:
+ * they are handed over (no longer owned, left attached). A re-weighted entry is still detached and
+ * re-attached: one attachment has one weight, and every resource declaring it declares the new one.
  */
 function leaveOthersTheirs(id: string, inputs: AttachmentInputs, changes: Changes, known: Map<string, Entry>): Changes {
-    const shared = claimedByOthers(id, scopeOf(inputs), changes.detach);
+    const reattached = new Set(changes.attach.map(entryKey));
+    const shared = claimedByOthers(
+        id,
+        scopeOf(inputs),
+        changes.detach.filter((e) => !reattached.has(entryKey(e))),
+    );
     if (shared.length === 0) return changes;
     const sharedKeys = new Set(shared.map(entryKey));
-    const wanted = new Set(changes.attach.map(entryKey));
-    for (const e of shared) if (!wanted.has(entryKey(e))) known.delete(entryKey(e));
+    for (const e of shared) known.delete(entryKey(e));
     report(
         `${inputs.scalingGroupId}: leaving ${plural(shared.length, "VServer group")} attached (${named(shared)}): another resource of this stack declares them`,
     );
-    return {
-        detach: changes.detach.filter((e) => !sharedKeys.has(entryKey(e))),
-        attach: changes.attach.filter((e) => !sharedKeys.has(entryKey(e))),
-    };
+    return { detach: changes.detach.filter((e) => !sharedKeys.has(entryKey(e))), attach: changes.attach };
 }
 
 interface DetachBatch {

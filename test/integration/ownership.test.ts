@@ -124,6 +124,21 @@ describe("the same entry in two resources", () => {
         expect(Object.values(detach.params)).not.toContain("rsp-0-0");
     });
 
+    it("a weight change both declare is applied: detached and re-attached once, both states say the new weight", async () => {
+        const a = await created([X, Y]);
+        const b = await created([X]);
+        await nextRun();
+        const X90 = { ...X, weight: 90 };
+        await steps.diff(a.id, a.outs, inputsOf("asg-1", [X90, Y]));
+        await steps.diff(b.id, b.outs, inputsOf("asg-1", [X90]));
+        const aOut = await steps.update(a.id, a.outs, inputsOf("asg-1", [X90, Y]));
+        const bOut = await steps.update(b.id, b.outs, inputsOf("asg-1", [X90]));
+        expect(attachedOf(emulator, "asg-1")).toEqual([X90, Y]);
+        expect(toEntries(aOut.outs!.vserverGroups)).toEqual([X90, Y]);
+        expect(toEntries(bOut.outs!.vserverGroups)).toEqual([X90]);
+        expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 2, DetachVServerGroups: 1, AttachVServerGroups: 1 });
+    });
+
     it("destroying both detaches it once the first is gone", async () => {
         const a = await created([X]);
         const b = await created([X]);

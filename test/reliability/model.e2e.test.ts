@@ -1,5 +1,7 @@
-// Model-based randomized reliability test, real-engine mode: the same generator as model.test.ts,
-// applied with `pulumi up` through the e2e harness while the emulator injects faults. After each
+// Model-based randomized reliability test, real-engine mode: the same generator as model.test.ts
+// (programs of one to three resources: entry changes, moves with and without dependsOn, renames with
+// and without alias, `up --replace`, duplicate declarations), applied with `pulumi up` through the
+// e2e harness while the emulator injects faults. After each
 // step a fault-free `pulumi refresh` + `pulumi up` must reach the desired state; after the final
 // `pulumi destroy` (retried fault-free if it failed) only others' entries remain.
 //
@@ -10,10 +12,11 @@
 // CI runs 8 sequences (~4 min) with a fresh seed each time, printed first: the provider-level
 // model (model.test.ts) covers breadth, this one what only the engine does with the answers.
 import { startEmulator, type Emulator } from "../../emulator";
-import { toEntries, entryKey, type Entry } from "../../provider/model";
+import { toEntries, entryKey } from "../../provider/model";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../e2e/harness";
 import {
     addCounts,
+    attachedOf,
     audit,
     auditClean,
     cloudSeed,
@@ -21,15 +24,17 @@ import {
     drainDelayed,
     faultsFor,
     firedFaults,
-    firstDesired,
+    firstStack,
     injectTracked,
     lastSeq,
     LatencyTracker,
-    nextDesired,
+    nextStack,
     REGION,
     rngFor,
     table,
-    type Desired,
+    allDesired,
+    describeStack,
+    type StackDesired,
 } from "../support/reliability-model";
 
 const ENABLED = process.env.CI === "true" || process.env.RELIABILITY_ENGINE === "1";
@@ -48,20 +53,53 @@ jest.setTimeout(3_600_000);
 let emulator: Emulator;
 let h: E2EHarness;
 
-const program = (d: Desired): ResourceSpec[] => [{ name: "att", args: JSON.parse(JSON.stringify(d.args)) }];
+const program = (p: StackDesired): ResourceSpec[] =>
+    p.resources.map((d) => ({
+        name: d.name,
+        args: JSON.parse(JSON.stringify(d.desired.args)),
+        opts: {
+            ...(d.dependsOn ? { dependsOn: [d.dependsOn] } : {}),
+            ...(d.alias ? { aliases: [{ name: d.alias }] } : {}),
+        },
+    }));
 
-async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources: number; pending: number }> {
+/** Live resources by name → their entries (one line), how many resources state holds, pending operations. */
+async function stateOf(
+    s: E2EStack,
+): Promise<{ byName: Record<string, string>; resources: number; pending: number; urns: Record<string, string> }> {
     const state = await s.export();
     const resources = (state.deployment.resources ?? []).filter(
         (r) => r.type.includes("ScalingGroupVServerGroups") || r.type.startsWith("pulumi-nodejs:dynamic"),
     );
-    const live = resources.filter((r) => !r.delete);
-    return {
-        entries: live.flatMap((r) => toEntries(((r.outputs ?? {}) as { vserverGroups?: never[] }).vserverGroups ?? [])),
-        resources: resources.length,
-        pending: (state.deployment.pending_operations ?? []).length,
-    };
+    const byName: Record<string, string> = {};
+    const urns: Record<string, string> = {};
+    for (const r of resources.filter((x) => !x.delete)) {
+        const name = r.urn.split("::").pop()!;
+        urns[name] = r.urn;
+        byName[name] = toEntries(((r.outputs ?? {}) as { vserverGroups?: never[] }).vserverGroups ?? [])
+            .map((e) => `${entryKey(e)}@${e.weight}`)
+            .join(" ");
+    }
+    return { byName, resources: resources.length, pending: (state.deployment.pending_operations ?? []).length, urns };
 }
+
+/** The entries the up's outputs (one per resource) claim that the emulator does not hold. */
+function overclaims(outputs: Record<string, { value: unknown }>): string[] {
+    const out: string[] = [];
+    for (const [name, { value }] of Object.entries(outputs)) {
+        const res = value as { scalingGroupId?: string; vserverGroups?: never[] };
+        const attached = new Set(attachedOf(emulator, res.scalingGroupId ?? "").map((e) => `${entryKey(e)}@${e.weight}`));
+        for (const e of toEntries(res.vserverGroups ?? []))
+            if (!attached.has(`${entryKey(e)}@${e.weight}`)) out.push(`${name}:${entryKey(e)}`);
+    }
+    return out;
+}
+
+const wantedByName = (p: StackDesired): Record<string, string> =>
+    Object.fromEntries(p.resources.map((d) => [d.name, d.desired.entries.map((e) => `${entryKey(e)}@${e.weight}`).join(" ")]));
+
+const sameRecord = (a: Record<string, string>, b: Record<string, string>) =>
+    JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 (ENABLED ? test : test.skip)(
     `real engine: ${ONLY === undefined ? SEQUENCES : 1} random sequences under faults converge (set CI=true or RELIABILITY_ENGINE=1 to run)`,
@@ -80,6 +118,9 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
             othersTouched: 0,
             finalLeaked: 0,
             destroyRetried: 0,
+            overclaims: 0,
+            operations: {} as Record<string, number>,
+            engineSteps: {} as Record<string, number>,
             faults: {} as Record<string, number>,
         };
         const failures: string[] = [];
@@ -109,16 +150,20 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
                         `seed=${SEED} sequence=${i} (replay: RELIABILITY_ENGINE=1 RELIABILITY_SEED=${SEED} RELIABILITY_ENGINE_ONLY=${i}): ${what}\n    ${log.join("\n    ")}`,
                     );
                 figures.sequences++;
-                let desired = firstDesired(r);
+                let desired = firstStack(r);
                 const nSteps = 1 + Math.floor(r() * MAX_STEPS);
                 let ok = true;
                 for (let step = 0; step < nSteps && ok; step++) {
-                    if (step > 0) desired = nextDesired(r, desired);
+                    if (step > 0) desired = nextStack(r, desired);
+                    const replace = desired.replace.length > 0 ? (await stateOf(s)).urns : {};
                     const faults = faultsFor(r, { readTimeoutMs: READ_TIMEOUT_MS, persistentRate: 0.15 });
                     const since = lastSeq(emulator);
                     injectTracked(emulator, faults, tracker);
                     Object.assign(s.env, UNDER_FAULTS);
-                    const up = await s.up(program(desired), { allowFailure: true });
+                    const up = await s.up(program(desired), {
+                        allowFailure: true,
+                        options: { replace: desired.replace.map((n) => replace[n]).filter(Boolean) },
+                    });
                     Object.assign(s.env, FAULT_FREE);
                     const hits = tracker.hits();
                     emulator.control.clearFaults();
@@ -126,10 +171,21 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
                     tracker.clear();
                     addCounts(figures.faults, firedFaults(emulator, since));
                     figures.steps++;
+                    for (const m of step > 0 ? desired.mutations : []) {
+                        const kind = /^(move|rename|up --replace|duplicate|add|remove) /.exec(m)?.[1];
+                        if (kind) figures.operations[kind] = (figures.operations[kind] ?? 0) + 1;
+                    }
+                    addCounts(figures.engineSteps, up.changeSummary ?? {});
                     if (!up.ok) figures.failedSteps++;
                     log.push(
-                        `step ${step}: [${desired.mutations.join("; ")}] on ${desired.scalingGroupId} | faults ${describeFaults(faults)} | up ${up.ok ? "ok" : "failed"}`,
+                        `step ${step}: [${desired.mutations.join("; ")}] want ${describeStack(desired)} | faults ${describeFaults(faults)} | up ${up.ok ? "ok" : "failed"}`,
                     );
+                    if (up.ok) {
+                        // A successful up: what its outputs (state) claim, summed over the resources, is attached.
+                        const over = overclaims(up.outputs ?? {});
+                        figures.overclaims += over.length;
+                        if (over.length > 0) log.push(`  state claims entries not attached: ${over.join(" ")}`);
+                    }
                     figures.checks++;
                     const refresh = await s.refresh(undefined, { allowFailure: true });
                     const again = await s.up(program(desired), { allowFailure: true });
@@ -140,16 +196,16 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
                         ok = false;
                         break;
                     }
-                    const a = audit(emulator, desired);
+                    const a = audit(emulator, allDesired(desired));
                     figures.lost += a.lost.length;
                     figures.leaked += a.leaked.length;
                     figures.othersTouched += a.othersTouched.length;
-                    const st = await stateEntries(s);
+                    const st = await stateOf(s);
                     const stateTrue =
-                        JSON.stringify(st.entries) === JSON.stringify(desired.entries) && st.resources === 1 && st.pending === 0;
+                        sameRecord(st.byName, wantedByName(desired)) && st.resources === desired.resources.length && st.pending === 0;
                     if (!auditClean(a) || !stateTrue) {
                         fail(
-                            `step ${step}: not converged: ${JSON.stringify(a)}; state ${st.entries.map(entryKey).join(" ")} (${st.resources} resources, ${st.pending} pending)`,
+                            `step ${step}: not converged: ${JSON.stringify(a)}; state ${JSON.stringify(st.byName)} (${st.resources} resources, ${st.pending} pending)`,
                         );
                         ok = false;
                         break;
@@ -188,6 +244,20 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
                     ["sequences run", figures.sequences],
                     ["steps (pulumi up under faults)", `${figures.steps} (${figures.failedSteps} failed)`],
                     [
+                        "multi-resource operations",
+                        Object.entries(figures.operations)
+                            .sort()
+                            .map(([k, v]) => `${k} ${v}`)
+                            .join(", "),
+                    ],
+                    [
+                        "engine steps of those ups",
+                        Object.entries(figures.engineSteps)
+                            .sort()
+                            .map(([k, v]) => `${k} ${v}`)
+                            .join(", "),
+                    ],
+                    [
                         "faults fired, by kind",
                         Object.entries(figures.faults)
                             .sort()
@@ -200,6 +270,7 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
                     ],
                     ["lost / leaked attachments", `${figures.lost} / ${figures.leaked}`],
                     ["others' entries touched", figures.othersTouched],
+                    ["state overclaims after a successful up", figures.overclaims],
                     ["destroys retried / leaked after destroy", `${figures.destroyRetried} / ${figures.finalLeaked}`],
                 ]),
         );
@@ -211,5 +282,6 @@ async function stateEntries(s: E2EStack): Promise<{ entries: Entry[]; resources:
         }
         expect(figures.converged).toBe(figures.checks);
         expect(figures.lost + figures.leaked + figures.finalLeaked + figures.othersTouched).toBe(0);
+        expect(figures.overclaims).toBe(0);
     },
 );

@@ -1,7 +1,10 @@
-// Model-based randomized reliability test, provider-level mode: random sequences of desired entry
-// sets applied through the provider's engine steps (check/diff/create/update/read/delete, called
-// directly, with a small model of what the Pulumi engine does with their results) while random
-// faults are injected into the emulator. After every step, failed or not, a fault-free refresh +
+// Model-based randomized reliability test, provider-level mode: random sequences of programs of one
+// to three resources (entry changes, and across resources: moves, renames with and without alias,
+// `up --replace`, duplicate declarations, added and removed resources) applied through the
+// provider's engine steps (check/diff/create/update/read/delete, called directly, with a model of
+// what the Pulumi engine does with their results: test/support/engine-model.ts) while random
+// faults are injected into the emulator. After every successful step, state (summed over the
+// resources) claims no entry ESS lacks. After every step, failed or not, a fault-free refresh +
 // apply must reach the desired state; after the final destroy nothing of ours is left attached and
 // the entries attached by others are untouched.
 //
@@ -14,9 +17,9 @@
 // emulator's fault dice are reseeded per sequence. Timing (backoff jitter, latency vs timeout
 // races) is real, so a replay follows the same script, not necessarily the same interleaving.
 import type { Emulator } from "../../emulator";
-import * as steps from "../../provider/provider";
-import { toEntries, entryKey, type Entry } from "../../provider/model";
-import { resetProviderClients, startProviderEmulator } from "../support/provider-env";
+import { entryKey } from "../../provider/model";
+import { EngineModel, entriesOf, type Outcome } from "../support/engine-model";
+import { startProviderEmulator } from "../support/provider-env";
 import {
     addCounts,
     audit,
@@ -26,15 +29,17 @@ import {
     drainDelayed,
     faultsFor,
     firedFaults,
-    firstDesired,
+    describeStack,
+    firstStack,
     injectTracked,
     lastSeq,
     LatencyTracker,
-    nextDesired,
+    nextStack,
     rngFor,
     table,
     attachedOf,
-    type Desired,
+    allDesired,
+    type StackDesired,
 } from "../support/reliability-model";
 
 jest.setTimeout(900_000);
@@ -48,132 +53,11 @@ const RETRY_TIMEOUT_S = "1";
 const PERSISTENT_RATE = Number(process.env.RELIABILITY_PERSISTENT_RATE ?? 0.05);
 const FAULTY_STEP_RATE = Number(process.env.RELIABILITY_FAULTY_STEP_RATE ?? 0.5);
 
-type Res = { id: string; outs: Record<string, unknown> };
-type Outcome = "ok" | "no-op" | "partial" | "failed";
-
-function entriesOf(res: Res): Entry[] {
-    return toEntries((res.outs.vserverGroups ?? []) as never);
-}
-
-/**
- * What the Pulumi engine does with the provider's answers, for one resource "att":
- * - pending deletes (old resources of a replace whose delete failed) are deleted first;
- * - no resource → create; a replace (diff.replaces) → create the new one, then delete the old;
- * - a thrown error with id + properties (ErrorResourceInitFailed) records those properties
- *   (a create: the resource exists with them; a replacement: the old one becomes pending delete);
- * - a plain error leaves the state as it was.
- */
-class EngineModel {
-    current: Res | undefined;
-    pendingDeletes: Res[] = [];
-    readonly errors: string[] = [];
-
-    private fail(err: unknown): void {
-        this.errors.push(err instanceof Error ? err.message : String(err));
-    }
-
-    private async create(inputs: Record<string, unknown>): Promise<{ res?: Res; ok: boolean }> {
-        try {
-            const r = await steps.create(inputs as never);
-            return { res: { id: r.id, outs: r.outs as never }, ok: true };
-        } catch (err) {
-            this.fail(err);
-            const e = err as { id?: string; properties?: Record<string, unknown> };
-            return e.id && e.properties ? { res: { id: e.id, outs: e.properties }, ok: false } : { ok: false };
-        }
-    }
-
-    async up(desired: Desired): Promise<Outcome> {
-        await resetProviderClients(); // each engine run configures a fresh provider process
-        for (const pd of [...this.pendingDeletes]) {
-            try {
-                await steps.delete(pd.id, pd.outs as never);
-                this.pendingDeletes = this.pendingDeletes.filter((x) => x !== pd);
-            } catch (err) {
-                this.fail(err);
-                return "failed";
-            }
-        }
-        const checked = await steps.check(this.current?.outs ?? {}, JSON.parse(JSON.stringify(desired.args)));
-        if (!checked.inputs) throw new Error(`generator produced invalid inputs: ${JSON.stringify(checked.failures)}`);
-        const inputs = checked.inputs as unknown as Record<string, unknown>;
-        if (!this.current) {
-            const { res, ok } = await this.create(inputs);
-            this.current = res;
-            return ok ? "ok" : res ? "partial" : "failed";
-        }
-        const d = await steps.diff(this.current.id, this.current.outs as never, inputs as never);
-        if (!d.changes) return "no-op";
-        if ((d.replaces ?? []).length > 0) {
-            const old = this.current;
-            const { res, ok } = await this.create(inputs);
-            if (!res) return "failed";
-            this.current = res;
-            if (!ok) {
-                this.pendingDeletes.push(old);
-                return "partial";
-            }
-            try {
-                await steps.delete(old.id, old.outs as never);
-            } catch (err) {
-                this.fail(err);
-                this.pendingDeletes.push(old);
-                return "failed";
-            }
-            return "ok";
-        }
-        try {
-            const r = await steps.update(this.current.id, this.current.outs as never, inputs as never);
-            this.current = { id: this.current.id, outs: r.outs as never };
-            return "ok";
-        } catch (err) {
-            this.fail(err);
-            const e = err as { id?: string; properties?: Record<string, unknown> };
-            if (e.id && e.properties) {
-                this.current = { id: e.id, outs: e.properties };
-                return "partial";
-            }
-            return "failed";
-        }
-    }
-
-    /** `pulumi refresh`: read every resource in the state; id "" means it is gone. */
-    async refresh(): Promise<void> {
-        await resetProviderClients();
-        const readOne = async (r: Res): Promise<Res | undefined> => {
-            const out = await steps.read(r.id, r.outs as never);
-            return out.id ? { id: out.id, outs: out.props as never } : undefined;
-        };
-        if (this.current) this.current = await readOne(this.current);
-        const kept: Res[] = [];
-        for (const pd of this.pendingDeletes) {
-            const r = await readOne(pd);
-            if (r) kept.push(r);
-        }
-        this.pendingDeletes = kept;
-    }
-
-    /** `pulumi destroy`. */
-    async destroy(): Promise<boolean> {
-        await resetProviderClients();
-        for (const r of [...this.pendingDeletes, ...(this.current ? [this.current] : [])]) {
-            try {
-                await steps.delete(r.id, r.outs as never);
-                if (r === this.current) this.current = undefined;
-                else this.pendingDeletes = this.pendingDeletes.filter((x) => x !== r);
-            } catch (err) {
-                this.fail(err);
-                return false;
-            }
-        }
-        return true;
-    }
-}
-
 interface Figures {
     sequences: number;
     steps: number;
     outcomes: Record<Outcome, number>;
+    operations: Record<string, number>;
     faultsInjected: Record<string, number>;
     faultSpecs: number;
     convergenceChecks: number;
@@ -196,6 +80,7 @@ const figures: Figures = {
     sequences: 0,
     steps: 0,
     outcomes: { ok: 0, "no-op": 0, partial: 0, failed: 0 },
+    operations: {},
     faultsInjected: {},
     faultSpecs: 0,
     convergenceChecks: 0,
@@ -240,6 +125,29 @@ function checkErrors(model: EngineModel, from: number): void {
     }
 }
 
+/** What state claims that ESS lacks: every resource's entries must be attached, with their weight. */
+function stateOverclaims(model: EngineModel): string[] {
+    const out: string[] = [];
+    for (const [name, res] of model.state) {
+        const attached = new Set(attachedOf(emulator, String(res.outs.scalingGroupId)).map((e) => `${entryKey(e)}@${e.weight}`));
+        for (const e of entriesOf(res)) if (!attached.has(`${entryKey(e)}@${e.weight}`)) out.push(`${name}:${entryKey(e)}@${e.weight}`);
+    }
+    return out;
+}
+
+/** State says exactly what the program declares: the same resources, each with its entries, nothing pending. */
+function stateMatches(model: EngineModel, p: StackDesired): boolean {
+    if (model.pendingDeletes.length > 0 || model.state.size !== p.resources.length) return false;
+    return p.resources.every((d) => {
+        const res = model.state.get(d.name);
+        return res !== undefined && JSON.stringify(entriesOf(res)) === JSON.stringify(d.desired.entries);
+    });
+}
+
+const describeState = (model: EngineModel) =>
+    [...model.state].map(([name, res]) => `${name}=[${entriesOf(res).map(entryKey).join(" ")}]`).join(" ") +
+    ` (+${model.pendingDeletes.length} pending deletes)`;
+
 async function runSequence(index: number): Promise<void> {
     const r = rngFor(SEED, index);
     emulator.control.reset();
@@ -248,7 +156,7 @@ async function runSequence(index: number): Promise<void> {
     const model = new EngineModel();
     const log: string[] = [];
     const nSteps = 1 + Math.floor(r() * MAX_STEPS);
-    let desired = firstDesired(r);
+    let program = firstStack(r);
     const fail = (what: string) => {
         failures.push(
             `seed=${SEED} sequence=${index} (replay: RELIABILITY_SEED=${SEED} RELIABILITY_ONLY=${index}): ${what}\n    steps:\n      ${log.join("\n      ")}\n    errors:\n      ${model.errors.slice(-6).join("\n      ")}`,
@@ -256,14 +164,18 @@ async function runSequence(index: number): Promise<void> {
     };
     figures.sequences++;
     for (let s = 0; s < nSteps; s++) {
-        if (s > 0) desired = nextDesired(r, desired);
+        if (s > 0) program = nextStack(r, program);
+        for (const m of program.mutations) {
+            const kind = /^(move|rename|up --replace|duplicate|add|remove) /.exec(m)?.[1];
+            if (kind && s > 0) figures.operations[kind] = (figures.operations[kind] ?? 0) + 1;
+        }
         const faults = faultsFor(r, { readTimeoutMs: READ_TIMEOUT_MS, persistentRate: PERSISTENT_RATE, faultyStepRate: FAULTY_STEP_RATE });
         figures.faultSpecs += faults.length;
         const since = lastSeq(emulator);
         const errorsBefore = model.errors.length;
         injectTracked(emulator, faults, tracker);
         const t0 = Date.now();
-        const outcome = await model.up(desired);
+        const outcome = await model.up(program, r);
         if (process.env.RELIABILITY_PROFILE) timings.push([Date.now() - t0, describeFaults(faults)]);
         figures.steps++;
         figures.outcomes[outcome]++;
@@ -274,47 +186,39 @@ async function runSequence(index: number): Promise<void> {
         addCounts(figures.faultsInjected, firedFaults(emulator, since));
         checkErrors(model, errorsBefore);
         log.push(
-            `step ${s}: [${desired.mutations.join("; ")}] on ${desired.scalingGroupId} want ${desired.entries.map((e) => `${entryKey(e)}@${e.weight}`).join(" ")} fa=${desired.forceAttach} fd=${desired.forceDetach} | faults ${describeFaults(faults)} | ${outcome}`,
+            `step ${s}: [${program.mutations.join("; ")}] want ${describeStack(program)} fa/fd ${program.resources.map((d) => `${d.desired.forceAttach}/${d.desired.forceDetach}`).join(",")} | faults ${describeFaults(faults)} | ${outcome}`,
         );
-        if (outcome === "ok" && model.current) {
+        const overclaimed = outcome === "ok" || outcome === "no-op" ? stateOverclaims(model) : [];
+        if (overclaimed.length > 0) {
             // A step that reported success must not leave state claiming an entry that is not attached.
-            const attached = new Set(attachedOf(emulator, desired.scalingGroupId).map((e) => `${entryKey(e)}@${e.weight}`));
-            if (entriesOf(model.current).some((e) => !attached.has(`${entryKey(e)}@${e.weight}`))) {
-                figures.stateOverclaimsAfterSuccess++;
-                log.push(`  note: state after a successful step claims entries not attached`);
-                overclaims.push(
-                    `seed=${SEED} sequence=${index} step ${s}: state ${entriesOf(model.current)
-                        .map((e) => `${entryKey(e)}@${e.weight}`)
-                        .join(" ")} vs attached ${[...attached].join(" ")}; calls: ${emulator.control
-                        .calls()
-                        .filter((c) => c.seq > since)
-                        .map((c) => `${c.action}${c.latencyMs ? `(+${c.latencyMs}ms)` : ""}:${c.code ?? c.status}`)
-                        .join(", ")}`,
-                );
-            }
+            figures.stateOverclaimsAfterSuccess++;
+            log.push(`  note: state after a successful step claims entries not attached: ${overclaimed.join(" ")}`);
+            overclaims.push(
+                `seed=${SEED} sequence=${index} step ${s}: state claims ${overclaimed.join(" ")} not attached; calls: ${emulator.control
+                    .calls()
+                    .filter((c) => c.seq > since)
+                    .map((c) => `${c.action}${c.latencyMs ? `(+${c.latencyMs}ms)` : ""}:${c.code ?? c.status}`)
+                    .join(", ")}`,
+            );
         }
 
         // Fault-free refresh + apply must converge.
         figures.convergenceChecks++;
         try {
             await model.refresh();
-            const again = await model.up(desired);
+            const again = await model.up(program, r);
             if (again === "failed" || again === "partial")
                 throw new Error(`fault-free apply ${again}: ${model.errors[model.errors.length - 1]}`);
         } catch (err) {
             fail(`step ${s}: fault-free refresh + apply threw: ${(err as Error).message}`);
             return;
         }
-        const a = audit(emulator, desired);
+        const a = audit(emulator, allDesired(program));
         figures.lost += a.lost.length;
         figures.leaked += a.leaked.length;
         figures.othersTouched += a.othersTouched.length;
-        const stateEntries = model.current ? entriesOf(model.current) : [];
-        const stateTrue = JSON.stringify(stateEntries) === JSON.stringify(desired.entries) && model.pendingDeletes.length === 0;
-        if (!auditClean(a) || !stateTrue) {
-            fail(
-                `step ${s}: not converged: ${JSON.stringify(a)}; state holds ${stateEntries.map(entryKey).join(" ")} (+${model.pendingDeletes.length} pending deletes)`,
-            );
+        if (!auditClean(a) || !stateMatches(model, program)) {
+            fail(`step ${s}: not converged: ${JSON.stringify(a)}; state holds ${describeState(model)}`);
             return;
         }
         figures.converged++;
@@ -324,7 +228,7 @@ async function runSequence(index: number): Promise<void> {
     const faults = faultsFor(r, { readTimeoutMs: READ_TIMEOUT_MS, persistentRate: PERSISTENT_RATE, faultyStepRate: FAULTY_STEP_RATE });
     const since = lastSeq(emulator);
     injectTracked(emulator, faults, tracker);
-    const destroyed = await model.destroy();
+    const destroyed = await model.destroy(r);
     const hits = tracker.hits();
     emulator.control.clearFaults();
     await drainDelayed(emulator, since, () => hits);
@@ -334,7 +238,7 @@ async function runSequence(index: number): Promise<void> {
         figures.destroyRetried++;
         try {
             await model.refresh();
-            if (!(await model.destroy())) throw new Error(model.errors[model.errors.length - 1]);
+            if (!(await model.destroy(r))) throw new Error(model.errors[model.errors.length - 1]);
         } catch (err) {
             fail(`fault-free destroy threw: ${(err as Error).message}`);
             return;
@@ -364,6 +268,13 @@ test(`provider-level: ${ONLY === undefined ? SEQUENCES : 1} random sequences und
                 [
                     "step outcomes",
                     Object.entries(figures.outcomes)
+                        .map(([k, v]) => `${k} ${v}`)
+                        .join(", "),
+                ],
+                [
+                    "multi-resource operations",
+                    Object.entries(figures.operations)
+                        .sort()
                         .map(([k, v]) => `${k} ${v}`)
                         .join(", "),
                 ],
@@ -408,6 +319,7 @@ test(`provider-level: ${ONLY === undefined ? SEQUENCES : 1} random sequences und
     expect(figures.finalErrorsWithoutRequestId).toBe(0);
     if (ONLY === undefined) {
         expect(figures.sequences).toBeGreaterThanOrEqual(Math.min(SEQUENCES, 200));
+        for (const kind of ["move", "rename", "up --replace", "duplicate"]) expect(figures.operations[kind] ?? 0).toBeGreaterThan(0);
         for (const kind of ["throttling", "internalError", "serviceUnavailable", "connectionReset", "busy", "latencyBeyondTimeout"]) {
             expect(figures.faultsInjected[kind] ?? 0).toBeGreaterThan(0);
         }

@@ -1,0 +1,257 @@
+// Ownership across resources of one stack, through the real engine (issue 10): renames, `up
+// --replace`, moves between resources and duplicate declarations never leave an entry detached while
+// state says it is attached. After every step each test checks what the emulator holds, what state
+// claims (stack export, per resource) and which calls the step made; the calls are printed at the end.
+import { startEmulator, type Emulator } from "../../emulator";
+import { toEntries, type Entry, type VServerGroup } from "../../provider/model";
+import { E2EHarness, type E2EStack, type OperationResult, type ResourceOptionsSpec, type ResourceSpec } from "./harness";
+import { attachedOf, callCounts, emulatorClient, entry, REGION } from "../support/provider-env";
+
+jest.setTimeout(900_000);
+
+let emulator: Emulator;
+let h: E2EHarness;
+const callLog: string[] = [];
+
+const X = entry("lb-0", "rsp-0-0", 80);
+const Y = entry("lb-0", "rsp-0-1", 81);
+const Z = entry("lb-1", "rsp-1-0", 82);
+/** Attached by someone else: every step must leave it alone. */
+const OTHER = entry("lb-9", "rsp-9-0", 9000, 10);
+
+function attachment(name: string, entries: Entry[], opts?: ResourceOptionsSpec): ResourceSpec {
+    const groups = new Map<string, VServerGroup>();
+    for (const e of entries) {
+        const g = groups.get(e.loadbalancerId) ?? { loadbalancerId: e.loadbalancerId, vserverAttributes: [] };
+        g.vserverAttributes.push({ vserverGroupId: e.vserverGroupId, port: e.port, weight: e.weight });
+        groups.set(e.loadbalancerId, g);
+    }
+    return { name, args: JSON.parse(JSON.stringify({ scalingGroupId: "asg-1", vserverGroups: [...groups.values()] })), opts };
+}
+
+/** What state claims: the entries of every live resource, by name; no pending operation, no resource marked for deletion. */
+async function claims(s: E2EStack): Promise<Record<string, Entry[]>> {
+    const state = await s.export();
+    expect(state.deployment.pending_operations ?? []).toEqual([]);
+    const out: Record<string, Entry[]> = {};
+    for (const r of state.deployment.resources ?? []) {
+        if (r.type === "pulumi:pulumi:Stack" || r.type.startsWith("pulumi:providers:")) continue;
+        expect(r.delete).toBeFalsy();
+        const name = r.urn.split("::").pop()!;
+        out[name] = toEntries(((r.outputs ?? {}) as { vserverGroups?: VServerGroup[] }).vserverGroups ?? []);
+    }
+    return out;
+}
+
+/** What state claims as the up's outputs report it (one per resource of the program): no extra engine run. */
+function outputClaims(result: OperationResult): Record<string, Entry[]> {
+    return Object.fromEntries(
+        Object.entries(result.outputs ?? {}).map(([name, { value }]) => [
+            name,
+            toEntries((value as { vserverGroups?: VServerGroup[] }).vserverGroups ?? []),
+        ]),
+    );
+}
+
+/** The VServer group ids each DetachVServerGroups call of the step named. */
+function detachedIds(): string[][] {
+    return emulator.control
+        .calls({ action: "DetachVServerGroups" })
+        .map((c) => Object.entries(c.params).flatMap(([k, v]) => (k.endsWith(".VServerGroupId") ? [String(v)] : [])));
+}
+
+/** Runs one step with a clean call log; records and returns the calls it made. */
+async function step<T>(label: string, run: () => Promise<T>): Promise<{ result: T; calls: Record<string, number>; detached: string[][] }> {
+    emulator.control.clearCalls();
+    const result = await run();
+    const calls = callCounts(emulator);
+    const detached = detachedIds();
+    callLog.push(`${label}: ${JSON.stringify(calls)}${detached.length ? ` detached ${JSON.stringify(detached)}` : ""}`);
+    expect(emulator.control.calls({ ok: false })).toEqual([]);
+    return { result, calls, detached };
+}
+
+/** `pulumi destroy`: only the others' entry is left, and state holds no resource. */
+async function destroyed(s: E2EStack): Promise<string[][]> {
+    const { detached } = await step("destroy", () => s.destroy());
+    expect(attached()).toEqual([OTHER]);
+    expect(await claims(s)).toEqual({});
+    return detached;
+}
+
+function attached(): Entry[] {
+    return attachedOf(emulator, "asg-1");
+}
+
+async function newStack(name: string): Promise<E2EStack> {
+    const key = emulator.keys[0];
+    return h.stack({
+        name,
+        env: {
+            ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
+            ALIBABA_CLOUD_REGION_ID: REGION,
+            ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
+            ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
+            ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "20",
+        },
+    });
+}
+
+beforeAll(async () => {
+    emulator = await startEmulator({
+        state: {
+            scalingGroups: [{ scalingGroupId: "asg-1", regionId: REGION, instances: ["i-1", "i-2"], vServerGroupQuota: 20 }],
+            loadBalancers: [0, 1, 9].map((lb) => ({
+                loadBalancerId: `lb-${lb}`,
+                regionId: REGION,
+                vServerGroups: [0, 1, 2].map((g) => `rsp-${lb}-${g}`),
+            })),
+        },
+    });
+    h = await E2EHarness.start();
+});
+afterAll(async () => {
+    console.log(`calls by step:\n  ${callLog.join("\n  ")}`);
+    await h?.cleanup();
+    await emulator?.close();
+});
+beforeEach(async () => {
+    emulator.control.reset();
+    await emulatorClient(emulator).attach("asg-1", [OTHER], false);
+    callLog.push(`--- ${expect.getState().currentTestName}`);
+});
+afterEach(() => {
+    expect(attached()).toContainEqual(OTHER);
+});
+
+test("rename without alias: the new resource adopts, the old one's delete leaves everything attached", async () => {
+    const s = await newStack("rename");
+    await step("up web [X, Y]", () => s.up([attachment("web", [X, Y])]));
+    expect(await claims(s)).toEqual({ web: [X, Y] });
+    const { result, calls } = await step("up web2 [X, Y] (no alias)", () => s.up([attachment("web2", [X, Y])]));
+    expect(result.changeSummary).toEqual({ same: 1, create: 1, delete: 1 });
+    expect(calls).toEqual({ DescribeScalingGroups: 1 });
+    expect(attached()).toEqual([X, Y, OTHER]);
+    expect(await claims(s)).toEqual({ web2: [X, Y] });
+    expect(result.output).toMatch(
+        /leaving 2 VServer groups attached \(rsp-0-0:80, rsp-0-1:81\): another resource of this stack declares them/,
+    );
+    await destroyed(s);
+});
+
+test("rename with alias: the engine keeps the resource, no API call at all", async () => {
+    const s = await newStack("alias");
+    const first = await step("up web [X, Y]", () => s.up([attachment("web", [X, Y])]));
+    expect(outputClaims(first.result)).toEqual({ web: [X, Y] });
+    const { result, calls } = await step("up web2 [X, Y] aliases [web]", () =>
+        s.up([attachment("web2", [X, Y], { aliases: [{ name: "web" }] })]),
+    );
+    expect(result.changeSummary).toEqual({ same: 2 });
+    expect(calls).toEqual({});
+    expect(attached()).toEqual([X, Y, OTHER]);
+    expect(await claims(s)).toEqual({ web2: [X, Y] });
+    await destroyed(s);
+});
+
+test("up --replace on the same scaling group: the replacement adopts, the replaced one's delete detaches nothing", async () => {
+    const s = await newStack("replace");
+    const first = await step("up web [X, Y]", () => s.up([attachment("web", [X, Y])]));
+    expect(outputClaims(first.result)).toEqual({ web: [X, Y] });
+    const { urn } = first.result.outputs!.web.value as { urn: string };
+    const { result, calls } = await step("up --replace web", () => s.up([attachment("web", [X, Y])], { options: { replace: [urn] } }));
+    expect(result.changeSummary).toEqual({ same: 1, replace: 1 });
+    expect(calls).toEqual({ DescribeScalingGroups: 1 });
+    expect(attached()).toEqual([X, Y, OTHER]);
+    expect(await claims(s)).toEqual({ web: [X, Y] });
+    expect(await destroyed(s)).toEqual([["rsp-0-0", "rsp-0-1"]]);
+});
+
+describe("move X from A [X, Y] to B [Z] in one up", () => {
+    test("source dependsOn destination: B takes X over first, A hands it over: 0 Detach calls, no gap", async () => {
+        const s = await newStack("move-gapless");
+        const first = await step("up A [X, Y], B [Z]", () => s.up([attachment("B", [Z]), attachment("A", [X, Y])]));
+        expect(attached()).toEqual([X, Y, Z, OTHER]);
+        expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [Z] });
+        const { result, calls } = await step("up B [Z, X], A [Y] dependsOn B", () =>
+            s.up([attachment("B", [Z, X]), attachment("A", [Y], { dependsOn: ["B"] })]),
+        );
+        expect(result.changeSummary).toEqual({ same: 1, update: 2 });
+        expect(calls).toEqual({ DescribeScalingGroups: 2 });
+        expect(attached()).toEqual([X, Y, Z, OTHER]);
+        expect(await claims(s)).toEqual({ A: [Y], B: [X, Z] });
+        await destroyed(s);
+    });
+
+    test("destination dependsOn source: A detaches X, B re-attaches it in the same up", async () => {
+        const s = await newStack("move-reverse");
+        const first = await step("up A [X, Y], B [Z]", () => s.up([attachment("A", [X, Y]), attachment("B", [Z])]));
+        expect(attached()).toEqual([X, Y, Z, OTHER]);
+        expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [Z] });
+        const { result, calls, detached } = await step("up A [Y], B [Z, X] dependsOn A", () =>
+            s.up([attachment("A", [Y]), attachment("B", [Z, X], { dependsOn: ["A"] })]),
+        );
+        expect(result.changeSummary).toEqual({ same: 1, update: 2 });
+        // A runs to completion before B is even registered: nothing tells A that X moves.
+        expect(calls).toEqual({ DescribeScalingGroups: 2, DetachVServerGroups: 1, AttachVServerGroups: 1 });
+        expect(detached).toEqual([["rsp-0-0"]]);
+        expect(attached()).toEqual([X, Y, Z, OTHER]);
+        expect(await claims(s)).toEqual({ A: [Y], B: [X, Z] });
+        await destroyed(s);
+    });
+
+    test("20 moves back and forth with no dependsOn: the engine's order varies, nothing is ever lost", async () => {
+        const s = await newStack("move-20");
+        const first = await step("up A [X, Y], B [Z]", () => s.up([attachment("A", [X, Y]), attachment("B", [Z])]));
+        expect(attached()).toEqual([X, Y, Z, OTHER]);
+        expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [Z] });
+        const orders = { gapless: 0, reattached: 0 };
+        for (let i = 1; i <= 20; i++) {
+            const toB = i % 2 === 1;
+            const program = toB ? [attachment("A", [Y]), attachment("B", [X, Z])] : [attachment("A", [X, Y]), attachment("B", [Z])];
+            const { result, calls } = await step(`up ${i}: X to ${toB ? "B" : "A"}`, () => s.up(program));
+            expect(result.changeSummary).toEqual({ same: 1, update: 2 });
+            expect(attached()).toEqual([X, Y, Z, OTHER]);
+            expect(outputClaims(result)).toEqual(toB ? { A: [Y], B: [X, Z] } : { A: [X, Y], B: [Z] });
+            if (calls.DetachVServerGroups) {
+                expect(calls).toEqual({ DescribeScalingGroups: 2, DetachVServerGroups: 1, AttachVServerGroups: 1 });
+                orders.reattached++;
+            } else {
+                expect(calls).toEqual({ DescribeScalingGroups: 2 });
+                orders.gapless++;
+            }
+        }
+        expect(await claims(s)).toEqual({ A: [X, Y], B: [Z] });
+        callLog.push(`20 moves: ${orders.gapless} with no Detach, ${orders.reattached} detached then re-attached in the same up; 0 lost`);
+        await destroyed(s);
+    });
+});
+
+test("a duplicate entry removed from one of two resources stays attached for the other", async () => {
+    const s = await newStack("duplicate");
+    await step("up A [X, Y], B [X]", () => s.up([attachment("A", [X, Y]), attachment("B", [X])]));
+    expect(attached()).toEqual([X, Y, OTHER]);
+    expect(await claims(s)).toEqual({ A: [X, Y], B: [X] });
+    const { calls, detached } = await step("up A [Y], B [X]", () => s.up([attachment("A", [Y]), attachment("B", [X])]));
+    expect(attached()).toEqual([X, Y, OTHER]);
+    expect(await claims(s)).toEqual({ A: [Y], B: [X] });
+    // Either B was diffed before A's update (A hands X over) or A detached X and B's update re-attached it.
+    expect([{ DescribeScalingGroups: 1 }, { DescribeScalingGroups: 2, DetachVServerGroups: 1, AttachVServerGroups: 1 }]).toContainEqual(
+        calls,
+    );
+    expect(detached.flat().filter((id) => id !== "rsp-0-0")).toEqual([]);
+    await destroyed(s);
+});
+
+test("destroying one of two resources that share an entry (removed from the program) keeps it for the other", async () => {
+    const s = await newStack("shared-destroy");
+    const first = await step("up A [X, Y], B [X]", () => s.up([attachment("A", [X, Y]), attachment("B", [X])]));
+    expect(attached()).toEqual([X, Y, OTHER]);
+    expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [X] });
+    const { result, calls, detached } = await step("up B [X] (A removed)", () => s.up([attachment("B", [X])]));
+    expect(result.changeSummary).toEqual({ same: 2, delete: 1 });
+    expect(calls).toEqual({ DetachVServerGroups: 1 });
+    expect(detached).toEqual([["rsp-0-1"]]);
+    expect(attached()).toEqual([X, OTHER]);
+    expect(await claims(s)).toEqual({ B: [X] });
+    await destroyed(s);
+});
