@@ -1,5 +1,5 @@
 export { startEmulator, generateKey, type Emulator, type EmulatorOptions } from "./server";
-export type { EmulatorControl, CallRecord, CallFilter, ScalingGroupPatch, LoadBalancerPatch } from "./control";
+export type { EmulatorControl, CallRecord, CallFilter, ScalingGroupPatch, LoadBalancerPatch } from "./core";
 export type { FaultRule, FaultKind, ActiveFaultRule, BusyWindow, BusyCode, ActiveBusyWindow } from "./faults";
 export type { AccessKey } from "./signature";
 export type {

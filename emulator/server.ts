@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { ActionHandler } from "./actions";
 import { ADMIN_PREFIX, handleAdmin } from "./admin";
-import { type CallRecord, EmulatorCore, type EmulatorControl } from "./control";
+import { type CallRecord, EmulatorCore, type EmulatorControl } from "./core";
 import { ApiError, errors } from "./errors";
 import { ESS_VERSION, ESS_VERSION_2022, essActions, essActions2022 } from "./ess";
 import type { ErrorFault } from "./faults";

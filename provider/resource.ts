@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { VServerGroup } from "./model";
 
-function steps(): typeof import("./provider") {
+function steps(): typeof import("./steps") {
     try {
         return require("pulumi-alicloud-ess-vserver-groups/provider");
     } catch (err) {

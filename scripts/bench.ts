@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type CallRecord, type Emulator, type ScalingGroupSeed, type LoadBalancerSeed } from "../emulator";
-import { E2EHarness, REPO_ROOT, type E2EStack, type OperationResult, type ResourceSpec } from "../test/e2e/harness";
+import { E2EHarness, REPO_ROOT, type E2EStack, type OperationResult, type ResourceSpec } from "../harness/e2e";
 import { probeOnce, type ProbeTimes } from "./bench/probe";
 import { makeStandin, STANDIN_NAME } from "./bench/standin";
 

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { E2EHarness, E2EOperationError, REPO_ROOT } from "./harness";
+import { E2EHarness, E2EOperationError, REPO_ROOT } from "../../harness/e2e";
 
 jest.setTimeout(300_000);
 

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEMO_FIXTURE, startEmulator, type Emulator } from "../../emulator";
-import { E2EHarness, REPO_ROOT } from "./harness";
+import { E2EHarness, REPO_ROOT } from "../../harness/e2e";
 
 jest.setTimeout(600_000);
 

@@ -1,5 +1,5 @@
 import { DEMO_FIXTURE, startEmulator, type Emulator, type StateSeed } from "../../emulator";
-import { rpc, rpcError, SLB_VERSION, vServerGroupParams, type Body, type Flat } from "../support/rpc";
+import { rpc, rpcError, SLB_VERSION, vServerGroupParams, type Body, type Flat } from "../../harness/rpc";
 
 const KEY = { accessKeyId: "EMUKEYESSTEST01", accessKeySecret: "emu-ess-secret" };
 const REGION = "cn-hangzhou";

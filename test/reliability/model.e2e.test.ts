@@ -8,7 +8,7 @@
 //   RELIABILITY_SEED=5 RELIABILITY_ENGINE_SEQUENCES=20 RELIABILITY_ENGINE_STEPS=3 ...
 import { startEmulator, type Emulator } from "../../emulator";
 import { toEntries, entryKey, type Entry } from "../../provider/model";
-import { E2EHarness, type E2EStack, type ResourceSpec } from "../e2e/harness";
+import { E2EHarness, type E2EStack, type ResourceSpec } from "../../harness/e2e";
 import {
     addCounts,
     audit,
@@ -27,7 +27,7 @@ import {
     rngFor,
     table,
     type Desired,
-} from "../support/reliability-model";
+} from "../../harness/reliability-model";
 
 const ENABLED = process.env.CI === "true" || process.env.RELIABILITY_ENGINE === "1";
 const SEED = Number(process.env.RELIABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -14,9 +14,9 @@
 // emulator's fault dice are reseeded per sequence. Timing (backoff jitter, latency vs timeout
 // races) is real, so a replay follows the same script, not necessarily the same interleaving.
 import type { Emulator } from "../../emulator";
-import * as steps from "../../provider/provider";
+import * as steps from "../../provider/steps";
 import { toEntries, entryKey, type Entry } from "../../provider/model";
-import { resetProviderClients, startProviderEmulator } from "../support/provider-env";
+import { resetProviderClients, startProviderEmulator } from "../../harness/provider-env";
 import {
     addCounts,
     audit,
@@ -35,7 +35,7 @@ import {
     table,
     attachedOf,
     type Desired,
-} from "../support/reliability-model";
+} from "../../harness/reliability-model";
 
 jest.setTimeout(900_000);
 

@@ -1,9 +1,9 @@
-// Points the provider's engine steps (provider/provider.ts, called directly, no engine) at an
+// Points the provider's engine steps (provider/steps.ts, called directly, no engine) at an
 // emulator, the way the plugin process would find it: through the environment.
-import { startEmulator, type Emulator, type StateSeed } from "../../emulator";
-import { EssClient, type EssClientOptions } from "../../provider/ess";
-import * as steps from "../../provider/provider";
-import { toEntries, toVServerGroups, type AttachmentInputs, type Entry } from "../../provider/model";
+import { startEmulator, type Emulator, type StateSeed } from "../emulator";
+import { EssClient, type EssClientOptions } from "../provider/ess";
+import * as steps from "../provider/steps";
+import { toEntries, toVServerGroups, type AttachmentInputs, type Entry } from "../provider/model";
 
 export const REGION = "cn-hangzhou";
 

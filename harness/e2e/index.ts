@@ -22,9 +22,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { installPackageCopy } from "../../support/package-copy";
+import { installPackageCopy } from "../package-copy";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const DEFAULT_PACKAGE_NAME = "pulumi-alicloud-ess-vserver-groups";
 export const DEFAULT_RESOURCE_TYPE = "ScalingGroupVServerGroups";
 const RUNNER = path.join(__dirname, "runner.js");
