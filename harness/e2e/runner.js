@@ -233,14 +233,6 @@ async function main() {
             await stack.cancel();
             break;
         }
-        case "outputs": {
-            result.outputs = await stack.outputs();
-            break;
-        }
-        case "remove": {
-            await stack.workspace.removeStack(req.stackName, { force: true });
-            break;
-        }
         default:
             throw new Error(`unknown op ${req.op}`);
     }
@@ -254,7 +246,6 @@ function writeResult(result) {
         output: outputText,
         steps,
         diagnostics,
-        events: req.keepEvents ? events : undefined,
         durationMs: Date.now() - startedAt,
     };
     fs.writeFileSync(resultPath + ".tmp", JSON.stringify(full));
