@@ -1,6 +1,7 @@
 // Environment set-up: where the repo and the CLI are, and the scrubbed env every engine process
 // gets (no ambient credentials, no ~/.pulumi, a throwaway backend).
 import { execFile } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -83,4 +84,12 @@ export function engineEnv(tmpDir: string, pulumiPath: string, extra?: Record<str
         },
         extra,
     );
+}
+
+/** The Node that runs the engine's plugins and runners. */
+export function nodeBinary(): string {
+    // Node >= 22 is required by the package; the repo pins Node 24 as a devDependency.
+    const local = path.join(REPO_ROOT, "node_modules", ".bin", "node");
+    if (fs.existsSync(local)) return local;
+    return process.execPath;
 }

@@ -28,7 +28,7 @@ import type { RunnerRequest } from "./protocol";
 import { spawnRunner, type KillableOperation } from "./spawn";
 import { E2EStack, type StackOptions } from "./stack";
 
-export { DEFAULT_PACKAGE_NAME, DEFAULT_RESOURCE_TYPE, ensurePulumiCli, REPO_ROOT } from "./environment";
+export { DEFAULT_PACKAGE_NAME, DEFAULT_RESOURCE_TYPE, ensurePulumiCli, nodeBinary, REPO_ROOT } from "./environment";
 export * from "./protocol";
 export type { KillableOperation } from "./spawn";
 export { E2EStack, type StackOptions } from "./stack";

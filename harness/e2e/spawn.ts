@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "./environment";
+import { nodeBinary } from "./environment";
 import { killTree } from "./process-tree";
 import type { OperationResult, RunnerRequest } from "./protocol";
 
@@ -33,13 +33,6 @@ export interface RunnerHost {
     readonly keep: boolean;
     /** Runners still alive (killed on cleanup). */
     readonly kids: Set<ChildProcess>;
-}
-
-function nodeBinary(): string {
-    // Node >= 22 is required by the package; the repo pins Node 24 as a devDependency.
-    const local = path.join(REPO_ROOT, "node_modules", ".bin", "node");
-    if (fs.existsSync(local)) return local;
-    return process.execPath;
 }
 
 /** Start runner.js for one request; kill it after `timeoutMs`. */
