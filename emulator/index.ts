@@ -10,7 +10,7 @@ export type {
     EmulatorState,
     ScalingGroup,
     LoadBalancer,
-    VServerGroup,
+    SlbVServerGroup,
     BackendServer,
     Attachment,
     Instance,

@@ -50,7 +50,7 @@ export interface BackendServer {
     type: "ecs";
 }
 
-export interface VServerGroup {
+export interface SlbVServerGroup {
     vServerGroupId: string;
     vServerGroupName: string;
     backendServers: BackendServer[];
@@ -72,7 +72,7 @@ export interface LoadBalancer {
     createTime: string;
     /** At least one listener has health check on (an AttachVServerGroups precondition). */
     healthCheck: boolean;
-    vServerGroups: VServerGroup[];
+    vServerGroups: SlbVServerGroup[];
 }
 
 export interface EmulatorState {
@@ -212,7 +212,7 @@ export function findLoadBalancer(state: EmulatorState, id: string): LoadBalancer
 export function findVServerGroup(
     state: EmulatorState,
     vServerGroupId: string,
-): { loadBalancer: LoadBalancer; group: VServerGroup } | undefined {
+): { loadBalancer: LoadBalancer; group: SlbVServerGroup } | undefined {
     for (const loadBalancer of state.loadBalancers) {
         const group = loadBalancer.vServerGroups.find((v) => v.vServerGroupId === vServerGroupId);
         if (group) return { loadBalancer, group };
@@ -220,13 +220,13 @@ export function findVServerGroup(
     return undefined;
 }
 
-function addBackend(group: VServerGroup, serverId: string, port: number, weight: number): void {
+function addBackend(group: SlbVServerGroup, serverId: string, port: number, weight: number): void {
     if (!group.backendServers.some((b) => b.serverId === serverId && b.port === port)) {
         group.backendServers.push({ serverId, port, weight, type: "ecs" });
     }
 }
 
-function removeBackends(group: VServerGroup, serverIds: ReadonlySet<string>, port: number): void {
+function removeBackends(group: SlbVServerGroup, serverIds: ReadonlySet<string>, port: number): void {
     group.backendServers = group.backendServers.filter((b) => !(serverIds.has(b.serverId) && b.port === port));
 }
 
