@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEMO_FIXTURE, startEmulator, type Emulator, type StateSeed } from "../emulator";
 import { E2EHarness, type OperationResult } from "./e2e";
-import { callCounts } from "./provider-env";
+import { callCounts } from "./call-log";
 
 export const EXAMPLES_DIR = path.resolve(__dirname, "../examples");
 

@@ -54,12 +54,7 @@ export function attachedOf(emulator: Emulator, scalingGroupId: string): Entry[] 
     );
 }
 
-/** Calls by action, e.g. { DescribeScalingGroups: 1, AttachVServerGroups: 2 }. */
-export function callCounts(emulator: Emulator): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const c of emulator.control.calls()) counts[c.action] = (counts[c.action] ?? 0) + 1;
-    return counts;
-}
+export { callCounts } from "./call-log";
 
 /** A seed with one scaling group (two instances) and load balancers lb-0..lb-(n-1), each with `groups` VServer groups. */
 export function seedWith(loadBalancers: number, groups: number, quota = 50): StateSeed {
