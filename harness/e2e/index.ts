@@ -16,6 +16,9 @@
  *   <repo>/.tools/e2e/node_modules/<pkg>/        a COPY of package.json + dist/ (made once per run)
  *   <repo>/.tools/e2e/<run>-<stack>/             one work dir per stack (Pulumi.yaml lives here)
  *   $TMPDIR/pulumi-e2e-XXXX/{backend,home,...}   file:// backend, PULUMI_HOME, request/result files
+ *
+ * This file holds E2EHarness; protocol.ts the request/result shapes, environment.ts the CLI and
+ * the scrubbed env, spawn.ts the runner processes, process-tree.ts killing them, stack.ts E2EStack.
  */
 import { ChildProcess } from "child_process";
 import * as fs from "fs";

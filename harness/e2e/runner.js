@@ -7,7 +7,7 @@
 //
 // - The live engine output (onOutput) is streamed to stdout as it arrives, so a parent can
 //   watch progress (e.g. to kill an `up` mid-flight).
-// - The result (see RunnerResult in ./index.ts) is written as JSON to <result.json>.
+// - The result (OperationResult in ./protocol.ts) is written as JSON to <result.json>.
 // - Exit status: 0 if the operation succeeded, 1 if it failed (result still written),
 //   2 if the runner itself could not run (bad request, ...).
 //
