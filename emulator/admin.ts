@@ -23,7 +23,7 @@
  *   POST   /__emulator/keys                   AccessKey   (GET lists the access key ids only)
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CallFilter, EmulatorControl, LoadBalancerPatch, ScalingGroupPatch } from "./control";
+import type { CallFilter, EmulatorControl, LoadBalancerPatch, ScalingGroupPatch } from "./core";
 import type { BusyWindow, FaultRule } from "./faults";
 import type { Hold } from "./holds";
 import type { AccessKey } from "./signature";

@@ -4,8 +4,10 @@
  */
 import type { StateSeed } from "./state";
 
+/** The region of every object in DEMO_FIXTURE. */
 export const DEMO_REGION = "cn-hangzhou";
 
+/** The demo cloud: the scaling groups and load balancers the examples and the emulator CLI start with. */
 export const DEMO_FIXTURE: StateSeed = {
     scalingGroups: [
         {

@@ -1,5 +1,5 @@
 export { startEmulator, generateKey, type Emulator, type EmulatorOptions } from "./server";
-export type { EmulatorControl, CallRecord, CallFilter, ScalingGroupPatch, LoadBalancerPatch } from "./control";
+export type { EmulatorControl, CallRecord, CallFilter, ScalingGroupPatch, LoadBalancerPatch } from "./core";
 export type { FaultRule, FaultKind, ActiveFaultRule, BusyWindow, BusyCode, ActiveBusyWindow } from "./faults";
 export type { Hold } from "./holds";
 export type { AccessKey } from "./signature";
@@ -11,7 +11,7 @@ export type {
     EmulatorState,
     ScalingGroup,
     LoadBalancer,
-    VServerGroup,
+    SlbVServerGroup,
     BackendServer,
     Attachment,
     Instance,

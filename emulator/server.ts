@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { ActionHandler } from "./actions";
 import { ADMIN_PREFIX, handleAdmin } from "./admin";
-import { type CallRecord, EmulatorCore, type EmulatorControl } from "./control";
+import { type CallRecord, EmulatorCore, type EmulatorControl } from "./core";
 import { ApiError, errors } from "./errors";
 import { ESS_VERSION, ESS_VERSION_2022, essActions, essActions2022 } from "./ess";
 import type { ErrorFault } from "./faults";
@@ -16,6 +16,7 @@ import { SLB_VERSION, slbActions } from "./slb";
 import type { StateSeed } from "./state";
 import { toXml } from "./xml";
 
+/** How `startEmulator` starts the emulated ESS + SLB API. */
 export interface EmulatorOptions {
     /** Default 0: an ephemeral port. */
     port?: number;
@@ -33,17 +34,22 @@ export interface EmulatorOptions {
     maxRequestBytes?: number;
 }
 
+/** The default `maxRequestBytes`: 8 MiB. */
 export const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
+/** A running emulator: where it listens, the keys it accepts, and its in-process control API. */
 export interface Emulator {
     /** e.g. http://127.0.0.1:41234 */
     endpoint: string;
     /** e.g. 127.0.0.1:41234 (what @alicloud/openapi-client takes as Config.endpoint) */
     host: string;
+    /** The TCP port it listens on. */
     port: number;
     /** The key pairs accepted at start (control.keys() for the current list). */
     keys: AccessKey[];
+    /** Read and change the emulated cloud, its call log, faults and keys from the test process. */
     control: EmulatorControl;
+    /** Stop listening and drop open connections. */
     close(): Promise<void>;
 }
 
@@ -60,6 +66,7 @@ const FAULT_ERRORS: Record<Exclude<ErrorFault, "connectionReset">, () => ApiErro
     serviceUnavailable: errors.serviceUnavailable,
 };
 
+/** A new random key pair (`EMUKEY...` ID) for `EmulatorOptions.keys` or `control.addKey`. */
 export function generateKey(): AccessKey {
     return {
         accessKeyId: "EMUKEY" + randomBytes(9).toString("hex").toUpperCase(),
@@ -184,6 +191,14 @@ async function handleApi(
     }
 }
 
+/**
+ * Start the emulated ESS + SLB RPC API on a local HTTP port: real signature checks, the real
+ * error codes, the state from `options.state`.
+ * @example
+ *   const emu = await startEmulator({ state: DEMO_FIXTURE });
+ *   // point the provider at it: ALIBABA_CLOUD_ESS_ENDPOINT=emu.endpoint, emu.keys[0] as credentials
+ *   await emu.close();
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
     const keys = options.keys ?? [generateKey()];
     const core = new EmulatorCore({

@@ -9,8 +9,11 @@ import { ApiError, errors } from "./errors";
 
 export type Params = Record<string, string>;
 
+/** An access key pair the emulator accepts (optionally bound to an STS token). */
 export interface AccessKey {
+    /** The AccessKey ID callers send. */
     accessKeyId: string;
+    /** The secret that signs requests; never sent. */
     accessKeySecret: string;
     /** STS token this key must be used with. */
     securityToken?: string;

@@ -4,24 +4,36 @@
  * so that a mutation is atomic with respect to other requests.
  */
 
+/** A scaling group's state: only Active groups take changes. */
 export type LifecycleState = "Active" | "Inactive" | "Deleting";
+/** An instance's state in its scaling group: only InService instances are registered as backends. */
 export type InstanceState = "InService" | "Pending" | "Standby" | "Protected" | "Removing";
+/** A load balancer's status: only active ones take attachments. */
 export type LoadBalancerStatus = "active" | "inactive" | "locked";
 
+/** An ECS instance in a scaling group. */
 export interface Instance {
+    /** `i-...` */
     instanceId: string;
+    /** Its state in the group. */
     lifecycleState: InstanceState;
 }
 
 /** One attachment: identity is (loadBalancerId, vServerGroupId, port). */
 export interface Attachment {
+    /** `lb-...` */
     loadBalancerId: string;
+    /** `rsp-...` */
     vServerGroupId: string;
+    /** The backend port instances are registered on. */
     port: number;
+    /** The weight instances are registered with. */
     weight: number;
 }
 
+/** An ESS scaling group, as DescribeScalingGroups shows it. */
 export interface ScalingGroup {
+    /** `asg-...` */
     scalingGroupId: string;
     scalingGroupName: string;
     regionId: string;
@@ -39,24 +51,33 @@ export interface ScalingGroup {
     activityInProgress: boolean;
     /** Max number of attachments (MaxNumberOfVServerGroups). */
     vServerGroupQuota: number;
+    /** Its instances; the InService ones are backends of every attached VServer group. */
     instances: Instance[];
+    /** Its VServer group attachments. */
     vServerGroups: Attachment[];
 }
 
+/** One backend of an SLB VServer group. */
 export interface BackendServer {
+    /** The instance (`i-...`). */
     serverId: string;
     port: number;
     weight: number;
     type: "ecs";
 }
 
-export interface VServerGroup {
+/** An SLB VServer group: a named set of backend servers on one load balancer. */
+export interface SlbVServerGroup {
+    /** `rsp-...` */
     vServerGroupId: string;
     vServerGroupName: string;
+    /** What ESS registered (with ForceAttach or as instances joined) plus what was seeded. */
     backendServers: BackendServer[];
 }
 
+/** A Classic Load Balancer (SLB), as DescribeLoadBalancers shows it. */
 export interface LoadBalancer {
+    /** `lb-...` */
     loadBalancerId: string;
     loadBalancerName: string;
     regionId: string;
@@ -72,11 +93,15 @@ export interface LoadBalancer {
     createTime: string;
     /** At least one listener has health check on (an AttachVServerGroups precondition). */
     healthCheck: boolean;
-    vServerGroups: VServerGroup[];
+    /** Its VServer groups. */
+    vServerGroups: SlbVServerGroup[];
 }
 
+/** The whole emulated cloud. */
 export interface EmulatorState {
+    /** Every scaling group, all regions. */
     scalingGroups: ScalingGroup[];
+    /** Every load balancer, all regions. */
     loadBalancers: LoadBalancer[];
 }
 
@@ -101,12 +126,14 @@ export interface ScalingGroupSeed {
     vServerGroups?: Array<Omit<Attachment, "weight"> & { weight?: number }>;
 }
 
+/** Seed input of an SLB VServer group; a plain string seeds an empty group with that ID. */
 export interface VServerGroupSeed {
     vServerGroupId: string;
     vServerGroupName?: string;
     backendServers?: Array<Omit<BackendServer, "type" | "weight"> & { weight?: number; type?: "ecs" }>;
 }
 
+/** Seed input of a load balancer: defaults for everything but the ID and region. */
 export interface LoadBalancerSeed {
     loadBalancerId: string;
     regionId: string;
@@ -125,8 +152,11 @@ export interface LoadBalancerSeed {
     vServerGroups?: Array<string | VServerGroupSeed>;
 }
 
+/** The cloud an emulator starts with (and `control.reset()` returns to). */
 export interface StateSeed {
+    /** Scaling groups to create. */
     scalingGroups?: ScalingGroupSeed[];
+    /** Load balancers to create. */
     loadBalancers?: LoadBalancerSeed[];
 }
 
@@ -212,7 +242,7 @@ export function findLoadBalancer(state: EmulatorState, id: string): LoadBalancer
 export function findVServerGroup(
     state: EmulatorState,
     vServerGroupId: string,
-): { loadBalancer: LoadBalancer; group: VServerGroup } | undefined {
+): { loadBalancer: LoadBalancer; group: SlbVServerGroup } | undefined {
     for (const loadBalancer of state.loadBalancers) {
         const group = loadBalancer.vServerGroups.find((v) => v.vServerGroupId === vServerGroupId);
         if (group) return { loadBalancer, group };
@@ -220,13 +250,13 @@ export function findVServerGroup(
     return undefined;
 }
 
-function addBackend(group: VServerGroup, serverId: string, port: number, weight: number): void {
+function addBackend(group: SlbVServerGroup, serverId: string, port: number, weight: number): void {
     if (!group.backendServers.some((b) => b.serverId === serverId && b.port === port)) {
         group.backendServers.push({ serverId, port, weight, type: "ecs" });
     }
 }
 
-function removeBackends(group: VServerGroup, serverIds: ReadonlySet<string>, port: number): void {
+function removeBackends(group: SlbVServerGroup, serverIds: ReadonlySet<string>, port: number): void {
     group.backendServers = group.backendServers.filter((b) => !(serverIds.has(b.serverId) && b.port === port));
 }
 

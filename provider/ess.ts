@@ -2,10 +2,10 @@
 // only shapes parameters, parses answers and applies the retry policy.
 import type OpenApiClient from "@alicloud/openapi-client";
 import { randomUUID } from "node:crypto";
-import { EssError, ScalingGroupStateError, toEssError } from "./errors";
+import { EssError, ScalingGroupStateError, toEssError } from "./core/errors";
 import { MAX_GROUPS_PER_LOAD_BALANCER, MAX_LOAD_BALANCERS_PER_CALL, toVServerGroups, type Entry } from "./model";
-import { withRetry, type RetryPolicy } from "./retry";
-import type { AccessKey, Endpoint } from "./config";
+import { withRetry, type RetryPolicy } from "./core/retry";
+import type { AccessKey, Endpoint } from "./core/config";
 
 export const ESS_VERSION = "2014-08-28";
 const DESCRIBE_IDS_PER_CALL = 20;

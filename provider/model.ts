@@ -10,20 +10,31 @@ export const MAX_GROUPS_PER_LOAD_BALANCER = 5;
 
 /** One attachment: the triple (loadbalancerId, vserverGroupId, port) plus its weight. */
 export interface Entry {
+    /** The load balancer (`lb-...`). */
     loadbalancerId: string;
+    /** The VServer group (`rsp-...`) on that load balancer. */
     vserverGroupId: string;
+    /** The backend port ESS registers the scaling group's instances on. */
     port: number;
+    /** The weight of those instances, 0..100. */
     weight: number;
 }
 
+/** One VServer group of a load balancer on one port, as the resource's `vserverGroups` output holds it. */
 export interface VServerAttribute {
+    /** The VServer group's ID (`rsp-...`). */
     vserverGroupId: string;
+    /** The port ESS registers the scaling group's instances on, 1..65535. */
     port: number;
+    /** The weight of the instances ESS adds, 0..100 (always set in outputs). */
     weight?: number;
 }
 
+/** One load balancer's entries: its VServer groups attached to the scaling group. */
 export interface VServerGroup {
+    /** The load balancer's ID (`lb-...`). */
     loadbalancerId: string;
+    /** Its VServer groups (sorted in outputs). */
     vserverAttributes: VServerAttribute[];
 }
 

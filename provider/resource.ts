@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { VServerGroup } from "./model";
 
-function steps(): typeof import("./provider") {
+function steps(): typeof import("./steps") {
     try {
         return require("pulumi-alicloud-ess-vserver-groups/provider");
     } catch (err) {
@@ -37,6 +37,7 @@ export interface VServerGroupArgs {
     vserverAttributes: pulumi.Input<pulumi.Input<VServerAttributeArgs>[]>;
 }
 
+/** The arguments of a ScalingGroupVServerGroups resource. */
 export interface ScalingGroupVServerGroupsArgs {
     /** The scaling group (`asg-...`). Changing it replaces the attachment. */
     scalingGroupId: pulumi.Input<string>;
@@ -73,9 +74,16 @@ export class ScalingGroupVServerGroups extends pulumi.dynamic.Resource {
     declare readonly region: pulumi.Output<string>;
     /** The entries this resource owns that are attached, grouped by load balancer, weights explicit. */
     declare readonly vserverGroups: pulumi.Output<VServerGroup[]>;
+    /** Whether attaching also registered the scaling group's current instances. */
     declare readonly forceAttach: pulumi.Output<boolean>;
+    /** Whether detaching also deregisters the scaling group's instances. */
     declare readonly forceDetach: pulumi.Output<boolean>;
 
+    /**
+     * @param name The unique name of the resource.
+     * @param args The scaling group and the VServer groups to attach to it.
+     * @param opts Pulumi resource options.
+     */
     constructor(name: string, args: ScalingGroupVServerGroupsArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             essProvider,

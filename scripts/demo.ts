@@ -2,7 +2,7 @@
 // local emulator — up, preview, the change its demo.json names, destroy — showing after each
 // step what the emulator's cloud holds. Leaves nothing behind. Usage: tsx scripts/demo.ts [example]
 import type { Emulator } from "../emulator";
-import { runExample, type StepReport } from "./example-runner";
+import { runExample, type StepReport } from "../harness/example-runner";
 
 const TITLES: Record<StepReport["step"], string> = {
     up: "pulumi up",

@@ -3,7 +3,7 @@
  * suite: the documented DescribeScalingGroups item, and each documented error the emulator claims.
  */
 import type { EmulatorControl } from "../../emulator";
-import { CREATED, REGION } from "../support/compat";
+import { CREATED, REGION } from "../../harness/compat";
 
 /** rsp-web-80 on port 80, weight 30, in 2014-08-28's parameter names. */
 export const WEB80 = {

@@ -1,13 +1,13 @@
 /**
  * The emulator driven by Alibaba's classic Go SDK (github.com/aliyun/alibaba-cloud-sdk-go, pinned
- * in test/compat/go/go.sum): typed requests of services/ess and services/slb, HMAC-SHA1, typed
+ * in harness/go-client/go.sum): typed requests of services/ess and services/slb, HMAC-SHA1, typed
  * response decoding from JSON and from XML, and CommonRequest for ESS 2022-02-22. Shapes and codes
  * follow the reference pages cited in test/compat/pop-core.test.ts; the XML layout follows
  * https://www.alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2014-08-28-describescalinggroups
  * (its XML response example).
  */
 import { startEmulator, type Emulator } from "../../emulator";
-import { buildGoClient, COMPAT_SEED, CREATED, KEY, REGION, runGoClient, type GoCall, type GoResult } from "../support/compat";
+import { buildGoClient, COMPAT_SEED, CREATED, KEY, REGION, runGoClient, type GoCall, type GoResult } from "../../harness/compat";
 
 // A cold build compiles services/ess and services/slb (about a minute of CPU); later builds hit Go's cache.
 const BUILD_TIMEOUT_MS = 10 * 60 * 1000;

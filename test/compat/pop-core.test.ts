@@ -13,7 +13,7 @@
  */
 import RPCClient from "@alicloud/pop-core";
 import { startEmulator, type Emulator } from "../../emulator";
-import { COMPAT_SEED, CREATED, KEY, REGION } from "../support/compat";
+import { COMPAT_SEED, CREATED, KEY, REGION } from "../../harness/compat";
 import { describedGroup2014, describedGroup2022, ERROR_CASES, WEB80 } from "./cases";
 
 const ESS = "2014-08-28";

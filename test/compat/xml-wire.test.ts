@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { startEmulator, type Emulator } from "../../emulator";
 import { percentEncode, rpcSignature } from "../../emulator/signature";
-import { COMPAT_SEED, KEY, REGION } from "../support/compat";
+import { COMPAT_SEED, KEY, REGION } from "../../harness/compat";
 
 let emu: Emulator;
 beforeEach(async () => {

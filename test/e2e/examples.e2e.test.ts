@@ -1,6 +1,6 @@
 // Each example, run as `npm run demo -- <name>` runs it, through the real engine against the emulator.
 import type { Emulator } from "../../emulator";
-import { runExample, type StepReport } from "../../scripts/example-runner";
+import { runExample, type StepReport } from "../../harness/example-runner";
 
 jest.setTimeout(300_000);
 

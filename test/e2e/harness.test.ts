@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { until } from "../support/until";
-import { E2EHarness, E2EOperationError, REPO_ROOT } from "./harness";
+import { until } from "../../harness/until";
+import { E2EHarness, E2EOperationError, REPO_ROOT } from "../../harness/e2e";
 
 jest.setTimeout(300_000);
 

@@ -3,8 +3,8 @@
 import { startEmulator, type Emulator } from "../../emulator";
 import { EssClient } from "../../provider/ess";
 import { toEntries, type Entry, type VServerGroup } from "../../provider/model";
-import { E2EHarness, type E2EStack, type ResourceSpec } from "./harness";
-import { attachedOf, emulatorClient } from "../support/provider-env";
+import { E2EHarness, type E2EStack, type ResourceSpec } from "../../harness/e2e";
+import { attachedOf, emulatorClient } from "../../harness/provider-env";
 
 jest.setTimeout(600_000);
 

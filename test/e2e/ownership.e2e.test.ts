@@ -4,8 +4,8 @@
 // claims (stack export, per resource) and which calls the step made; the calls are printed at the end.
 import { startEmulator, type Emulator } from "../../emulator";
 import { toEntries, type Entry, type VServerGroup } from "../../provider/model";
-import { E2EHarness, type E2EStack, type OperationResult, type ResourceOptionsSpec, type ResourceSpec } from "./harness";
-import { attachedOf, callCounts, emulatorClient, entry, REGION } from "../support/provider-env";
+import { E2EHarness, type E2EStack, type OperationResult, type ResourceOptionsSpec, type ResourceSpec } from "../../harness/e2e";
+import { attachedOf, callCounts, emulatorClient, entry, REGION } from "../../harness/provider-env";
 
 jest.setTimeout(900_000);
 

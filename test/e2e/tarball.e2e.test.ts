@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEMO_FIXTURE, startEmulator, type Emulator } from "../../emulator";
-import { E2EHarness, REPO_ROOT } from "./harness";
+import { E2EHarness, REPO_ROOT } from "../../harness/e2e";
 
 jest.setTimeout(600_000);
 
@@ -43,9 +43,12 @@ afterAll(async () => {
 test("the tarball holds built JS, type declarations, README and package.json only", () => {
     const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n").sort();
     for (const file of listing)
-        expect(file).toMatch(/^package\/(package\.json|README\.md|LICENSE|dist\/(provider|emulator)\/[\w-]+(\.js|\.d\.ts))$/);
+        expect(file).toMatch(
+            /^package\/(package\.json|README\.md|LICENSE|dist\/(provider|provider\/core|emulator)\/[\w-]+(\.js|\.d\.ts))$/,
+        );
     expect(listing).toContain("package/dist/provider/index.js");
     expect(listing).toContain("package/dist/provider/index.d.ts");
+    expect(listing).toContain("package/dist/provider/steps.js"); // the "./provider" export users' state requires
     expect(listing).toContain("package/dist/emulator/cli.js");
 });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO_FIXTURE } from "../../emulator";
-import { rpc, rpcError } from "../support/rpc";
+import { rpc, rpcError } from "../../harness/rpc";
 
 const ROOT = join(__dirname, "..", "..");
 let outDir: string;

@@ -1,6 +1,6 @@
 import { startEmulator, type Emulator, type StateSeed } from "../../emulator";
 import { prng } from "../../emulator/faults";
-import { rpc, vServerGroupParams, type Flat } from "../support/rpc";
+import { rpc, vServerGroupParams, type Flat } from "../../harness/rpc";
 
 const KEY = { accessKeyId: "EMUKEYCONC01", accessKeySecret: "emu-conc-secret" };
 const REGION = "cn-hangzhou";

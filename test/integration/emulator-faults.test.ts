@@ -1,5 +1,5 @@
 import { DEMO_FIXTURE, startEmulator, type Emulator } from "../../emulator";
-import { rpc, rpcError, vServerGroupParams } from "../support/rpc";
+import { rpc, rpcError, vServerGroupParams } from "../../harness/rpc";
 
 const KEY = { accessKeyId: "EMUKEYFAULTS01", accessKeySecret: "emu-faults-secret" };
 const REGION = "cn-hangzhou";

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { DEMO_FIXTURE, startEmulator, type Emulator } from "../../emulator";
-import { startProxy, send, type RawRequest } from "../support/proxy";
-import { rpc, rpcError, vServerGroupParams, type RpcOptions } from "../support/rpc";
+import { startProxy, send, type RawRequest } from "../../harness/proxy";
+import { rpc, rpcError, vServerGroupParams, type RpcOptions } from "../../harness/rpc";
 
 const KEY = { accessKeyId: "EMUKEYSIGTEST0001", accessKeySecret: "emu-secret-0001-abcdef" };
 const STS = {

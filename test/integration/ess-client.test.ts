@@ -2,10 +2,10 @@
 // signatures: each error a user can meet, as the client reports it.
 import { startEmulator, type AccessKey, type Emulator } from "../../emulator";
 import { EssClient, type EssClientOptions } from "../../provider/ess";
-import { EssError } from "../../provider/errors";
+import { EssError } from "../../provider/core/errors";
 import { type Entry } from "../../provider/model";
 import { splitIntoCalls } from "../../provider/plan";
-import { emulatorClient } from "../support/provider-env";
+import { emulatorClient } from "../../harness/provider-env";
 
 const REGION = "cn-hangzhou";
 const STS: AccessKey = {

@@ -1,7 +1,7 @@
 // The engine steps (create/read/update/delete) against the emulator over real HTTP with real
 // signatures, without the engine: what is attached, which instances are backends, how many calls.
 import type { Emulator } from "../../emulator";
-import * as steps from "../../provider/provider";
+import * as steps from "../../provider/steps";
 import { toEntries } from "../../provider/model";
 import { EssClient } from "../../provider/ess";
 import {
@@ -13,7 +13,7 @@ import {
     resetProviderClients,
     seedWith,
     startProviderEmulator,
-} from "../support/provider-env";
+} from "../../harness/provider-env";
 
 let emulator: Emulator;
 const other = entry("lb-3", "rsp-3-0", 9000, 10); // attached by someone else

@@ -3,8 +3,8 @@
 // entry detached that a live resource declares. Steps are called in the orders the engine may pick.
 import type { Emulator } from "../../emulator";
 import { toEntries, type AttachmentState, type Entry } from "../../provider/model";
-import * as steps from "../../provider/provider";
-import { attachedOf, callCounts, entry, inputsOf, resetProviderClients, seedWith, startProviderEmulator } from "../support/provider-env";
+import * as steps from "../../provider/steps";
+import { attachedOf, callCounts, entry, inputsOf, resetProviderClients, seedWith, startProviderEmulator } from "../../harness/provider-env";
 
 let emulator: Emulator;
 const X = entry("lb-0", "rsp-0-0", 80);

@@ -2,7 +2,7 @@
 // being deleted (Deleting) counts as gone. The engine steps against the emulator, no engine.
 import type { Emulator } from "../../emulator";
 import { toEntries } from "../../provider/model";
-import * as steps from "../../provider/provider";
+import * as steps from "../../provider/steps";
 import {
     attachedOf,
     callCounts,
@@ -12,7 +12,7 @@ import {
     resetProviderClients,
     seedWith,
     startProviderEmulator,
-} from "../support/provider-env";
+} from "../../harness/provider-env";
 
 let emulator: Emulator;
 const web = entry("lb-0", "rsp-0-0", 80);

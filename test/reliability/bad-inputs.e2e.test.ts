@@ -1,9 +1,9 @@
-// The bad-input table (test/support/bad-inputs.ts) through the real engine: `pulumi preview` of a
+// The bad-input table (harness/bad-inputs.ts) through the real engine: `pulumi preview` of a
 // program holding one resource per case. Each resource is rejected with its own field named, and
 // the emulator records no API call at all.
 import { startEmulator, type Emulator } from "../../emulator";
-import { BAD_INPUTS, type BadInput } from "../support/bad-inputs";
-import { E2EHarness } from "../e2e/harness";
+import { BAD_INPUTS, type BadInput } from "../../harness/bad-inputs";
+import { E2EHarness } from "../../harness/e2e";
 
 jest.setTimeout(600_000);
 

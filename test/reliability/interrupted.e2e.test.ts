@@ -3,9 +3,9 @@
 // leaked (removed entries detached), others' entries untouched.
 import { startEmulator, type Emulator } from "../../emulator";
 import type { Entry, VServerGroup } from "../../provider/model";
-import { E2EHarness, type E2EStack, type ResourceSpec } from "../e2e/harness";
-import { attachedOf, emulatorClient } from "../support/provider-env";
-import { until } from "../support/until";
+import { E2EHarness, type E2EStack, type ResourceSpec } from "../../harness/e2e";
+import { attachedOf, emulatorClient } from "../../harness/provider-env";
+import { until } from "../../harness/until";
 
 jest.setTimeout(600_000);
 

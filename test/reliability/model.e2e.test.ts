@@ -13,7 +13,7 @@
 // model (model.test.ts) covers breadth, this one what only the engine does with the answers.
 import { startEmulator, type Emulator } from "../../emulator";
 import { toEntries, entryKey } from "../../provider/model";
-import { E2EHarness, type E2EStack, type ResourceSpec } from "../e2e/harness";
+import { E2EHarness, type E2EStack, type ResourceSpec } from "../../harness/e2e";
 import {
     addCounts,
     attachedOf,
@@ -35,7 +35,7 @@ import {
     allDesired,
     describeStack,
     type StackDesired,
-} from "../support/reliability-model";
+} from "../../harness/reliability-model";
 
 const ENABLED = process.env.CI === "true" || process.env.RELIABILITY_ENGINE === "1";
 const SEED = Number(process.env.RELIABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -18,8 +18,8 @@
 // races) is real, so a replay follows the same script, not necessarily the same interleaving.
 import type { Emulator } from "../../emulator";
 import { entryKey } from "../../provider/model";
-import { EngineModel, entriesOf, type Outcome } from "../support/engine-model";
-import { startProviderEmulator } from "../support/provider-env";
+import { EngineModel, entriesOf, type Outcome } from "../../harness/engine-model";
+import { startProviderEmulator } from "../../harness/provider-env";
 import {
     addCounts,
     audit,
@@ -40,7 +40,7 @@ import {
     attachedOf,
     allDesired,
     type StackDesired,
-} from "../support/reliability-model";
+} from "../../harness/reliability-model";
 
 jest.setTimeout(900_000);
 

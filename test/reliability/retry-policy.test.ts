@@ -2,12 +2,12 @@
 // emulator. Bounded by ALIBABA_CLOUD_ESS_RETRY_TIMEOUT, jittered, retrying only what is transient;
 // a final error names the action, ESS code, message and RequestId, and says what to do.
 import { startEmulator, type Emulator, type FaultRule } from "../../emulator";
-import { retryPolicy } from "../../provider/config";
-import { EssError } from "../../provider/errors";
+import { retryPolicy } from "../../provider/core/config";
+import { EssError } from "../../provider/core/errors";
 import { EssClient } from "../../provider/ess";
-import { backoffDelay, DEFAULT_RETRY } from "../../provider/retry";
+import { backoffDelay, DEFAULT_RETRY } from "../../provider/core/retry";
 import type { Entry } from "../../provider/model";
-import { until } from "../support/until";
+import { until } from "../../harness/until";
 
 jest.setTimeout(60_000);
 

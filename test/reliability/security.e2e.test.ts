@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { E2EHarness, type OperationResult, type ResourceSpec } from "../e2e/harness";
+import { E2EHarness, type OperationResult, type ResourceSpec } from "../../harness/e2e";
 
 jest.setTimeout(600_000);
 

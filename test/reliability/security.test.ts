@@ -5,9 +5,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startEmulator, type Emulator } from "../../emulator";
 import { EssClient } from "../../provider/ess";
-import * as steps from "../../provider/provider";
-import { send } from "../support/proxy";
-import { resetProviderClients } from "../support/provider-env";
+import * as steps from "../../provider/steps";
+import { send } from "../../harness/proxy";
+import { resetProviderClients } from "../../harness/provider-env";
 
 jest.setTimeout(60_000);
 

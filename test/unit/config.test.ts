@@ -1,4 +1,4 @@
-import { defaultRegion, essEndpoint, retryPolicy, staticAccessKey, type StackConfig } from "../../provider/config";
+import { defaultRegion, essEndpoint, retryPolicy, staticAccessKey, type StackConfig } from "../../provider/core/config";
 
 const config = (values: Record<string, string>): StackConfig => ({ get: (k) => values[k] });
 
@@ -168,7 +168,7 @@ describe("run-time configuration", () => {
         });
 
         it("the engine's check step (preview, and every up) already refuses half a pair, before any API call", async () => {
-            const steps = await import("../../provider/provider");
+            const steps = await import("../../provider/steps");
             const stack = { "alicloud:secretKey": "VALUE-2" } as Record<string, string>;
             await steps.configure({ config: { get: (k: string) => stack[k], require: (k: string) => stack[k] } });
             const news = { scalingGroupId: "asg-1", region: "cn-hangzhou", vserverGroups: [] };

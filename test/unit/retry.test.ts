@@ -1,5 +1,5 @@
-import { backoffDelay, withRetry, type RetryPolicy } from "../../provider/retry";
-import { EssError, toEssError } from "../../provider/errors";
+import { backoffDelay, withRetry, type RetryPolicy } from "../../provider/core/retry";
+import { EssError, toEssError } from "../../provider/core/errors";
 
 const policy: RetryPolicy = { totalTimeoutMs: 10_000, baseDelayMs: 100, maxDelayMs: 1_000 };
 

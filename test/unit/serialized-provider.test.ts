@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installPackageCopy } from "../support/package-copy";
+import { installPackageCopy } from "../../harness/package-copy";
 
 const REPO = path.resolve(__dirname, "../..");
 

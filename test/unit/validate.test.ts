@@ -1,6 +1,6 @@
 import { validateInputs } from "../../provider/validate";
 import { UNKNOWN } from "../../provider/model";
-import { BAD_INPUTS, validArgs } from "../support/bad-inputs";
+import { BAD_INPUTS, validArgs } from "../../harness/bad-inputs";
 
 describe("validateInputs: bad inputs", () => {
     it("has at least 30 distinct cases", () => {

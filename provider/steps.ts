@@ -3,14 +3,14 @@
 // clients) exists only at run time and is never serialized into a user's state.
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./config";
-import { EssError, isScalingGroupGone } from "./errors";
+import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./core/config";
+import { EssError, isScalingGroupGone } from "./core/errors";
 import { EssClient, type ScalingGroup } from "./ess";
-import { serializedBy } from "./lock";
+import { serializedBy } from "./core/lock";
 import { containsUnknown, entryKey, toEntries, toVServerGroups, type AttachmentInputs, type AttachmentState, type Entry } from "./model";
-import { claim, claimedByOthers, detachedByOthers, noteAttached, noteDetached, release, resetOwnership, scopeOf } from "./ownership";
+import { claim, claimedByOthers, detachedByOthers, noteAttached, noteDetached, release, resetOwnership, scopeOf } from "./core/ownership";
 import { ownedAttached, planDiff, planReconcile, sameEntries, splitIntoCalls, type Changes } from "./plan";
-import { report } from "./report";
+import { report } from "./core/report";
 import { validateInputs } from "./validate";
 
 const PROVIDER_KEY = "__provider";

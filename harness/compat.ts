@@ -1,12 +1,12 @@
 /**
  * For test/compat: the cloud the independent clients talk to, and the classic Go SDK client
- * (test/compat/go), built once per machine state and run as a child process.
+ * (harness/go-client), built once per machine state and run as a child process.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { StateSeed } from "../../emulator";
+import type { StateSeed } from "../emulator";
 
 export const REGION = "cn-hangzhou";
 export const CREATED = "2024-05-01T08:00Z";
@@ -52,8 +52,8 @@ export const COMPAT_SEED: StateSeed = {
     ],
 };
 
-const ROOT = path.resolve(__dirname, "../..");
-const GO_MODULE = path.join(ROOT, "test/compat/go");
+const ROOT = path.resolve(__dirname, "..");
+const GO_MODULE = path.join(ROOT, "harness/go-client");
 const GO_BINARY = path.join(ROOT, ".tools/compat/alibaba-cloud-sdk-go");
 
 function goCommand(): string {

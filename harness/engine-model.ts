@@ -10,8 +10,8 @@
 // - a failed step stops the run: no new step starts; an error carrying id + properties
 //   (ErrorResourceInitFailed) records those properties (after a failed replacement the original
 //   becomes a pending delete); a plain error leaves that resource's state as it was.
-import * as steps from "../../provider/provider";
-import { toEntries, type Entry } from "../../provider/model";
+import * as steps from "../provider/steps";
+import { toEntries, type Entry } from "../provider/model";
 import { resetProviderClients } from "./provider-env";
 import type { Declared, Rng, StackDesired } from "./reliability-model";
 

@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEMO_FIXTURE, startEmulator, type Emulator, type StateSeed } from "../emulator";
-import { E2EHarness, type OperationResult } from "../test/e2e/harness";
-import { callCounts } from "../test/support/provider-env";
+import { E2EHarness, type OperationResult } from "./e2e";
+import { callCounts } from "./call-log";
 
 export const EXAMPLES_DIR = path.resolve(__dirname, "../examples");
 

@@ -7,7 +7,7 @@
 //
 // - The live engine output (onOutput) is streamed to stdout as it arrives, so a parent can
 //   watch progress (e.g. to kill an `up` mid-flight).
-// - The result (see RunnerResult in ./index.ts) is written as JSON to <result.json>.
+// - The result (OperationResult in ./protocol.ts) is written as JSON to <result.json>.
 // - Exit status: 0 if the operation succeeded, 1 if it failed (result still written),
 //   2 if the runner itself could not run (bad request, ...).
 //
@@ -233,14 +233,6 @@ async function main() {
             await stack.cancel();
             break;
         }
-        case "outputs": {
-            result.outputs = await stack.outputs();
-            break;
-        }
-        case "remove": {
-            await stack.workspace.removeStack(req.stackName, { force: true });
-            break;
-        }
         default:
             throw new Error(`unknown op ${req.op}`);
     }
@@ -254,7 +246,6 @@ function writeResult(result) {
         output: outputText,
         steps,
         diagnostics,
-        events: req.keepEvents ? events : undefined,
         durationMs: Date.now() - startedAt,
     };
     fs.writeFileSync(resultPath + ".tmp", JSON.stringify(full));

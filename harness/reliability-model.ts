@@ -2,9 +2,9 @@
 // generator of desired entry sets (adds, removals, weight changes, force-flag flips, reorderings,
 // scaling group changes) and of faults, and the checks that say "converged, nothing lost, nothing
 // leaked, others untouched". Used by the provider-level mode and by the real-engine mode.
-import type { Emulator, FaultRule, StateSeed } from "../../emulator";
-import { prng } from "../../emulator/faults";
-import { entryKey, toEntries, type Entry, type VServerGroup } from "../../provider/model";
+import type { Emulator, FaultRule, StateSeed } from "../emulator";
+import { prng } from "../emulator/faults";
+import { entryKey, toEntries, type Entry, type VServerGroup } from "../provider/model";
 
 import { attachedOf, REGION } from "./provider-env";
 import { until } from "./until";
@@ -242,7 +242,7 @@ export function faultsFor(r: Rng, opts: GeneratorOptions): FaultSpec[] {
                     kind,
                     actions,
                     // Answered too late for the client, yet within one more response timeout: the window the
-                    // provider waits out before re-checking (see VERIFY_ROUNDS in provider/provider.ts).
+                    // provider waits out before re-checking (see VERIFY_ROUNDS in provider/steps.ts).
                     latencyMs: opts.readTimeoutMs + int(r, 30, Math.max(40, Math.round(opts.readTimeoutMs / 2))),
                     times: persistent ? 40 : int(r, 1, 2),
                     probability: r() < 0.5 ? 0.5 : undefined,

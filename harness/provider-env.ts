@@ -1,9 +1,9 @@
-// Points the provider's engine steps (provider/provider.ts, called directly, no engine) at an
+// Points the provider's engine steps (provider/steps.ts, called directly, no engine) at an
 // emulator, the way the plugin process would find it: through the environment.
-import { startEmulator, type Emulator, type StateSeed } from "../../emulator";
-import { EssClient, type EssClientOptions } from "../../provider/ess";
-import * as steps from "../../provider/provider";
-import { toEntries, toVServerGroups, type AttachmentInputs, type Entry } from "../../provider/model";
+import { startEmulator, type Emulator, type StateSeed } from "../emulator";
+import { EssClient, type EssClientOptions } from "../provider/ess";
+import * as steps from "../provider/steps";
+import { toEntries, toVServerGroups, type AttachmentInputs, type Entry } from "../provider/model";
 
 export const REGION = "cn-hangzhou";
 
@@ -54,12 +54,7 @@ export function attachedOf(emulator: Emulator, scalingGroupId: string): Entry[] 
     );
 }
 
-/** Calls by action, e.g. { DescribeScalingGroups: 1, AttachVServerGroups: 2 }. */
-export function callCounts(emulator: Emulator): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const c of emulator.control.calls()) counts[c.action] = (counts[c.action] ?? 0) + 1;
-    return counts;
-}
+export { callCounts } from "./call-log";
 
 /** A seed with one scaling group (two instances) and load balancers lb-0..lb-(n-1), each with `groups` VServer groups. */
 export function seedWith(loadBalancers: number, groups: number, quota = 50): StateSeed {

@@ -3,7 +3,7 @@
 // only after the program has registered the rest. So right before a Detach the provider can tell
 // whether another resource of the stack still declares the entry (a rename, `up --replace`, a move
 // between resources, a duplicate declaration) and leave it attached for that resource.
-import { entryKey, type Entry } from "./model";
+import { entryKey, type Entry } from "../model";
 
 /** Where entries live: one scaling group of one region. */
 export type Scope = string;

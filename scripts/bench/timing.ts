@@ -1,0 +1,108 @@
+// Table 3: wall time of up + destroy, the real provider against the no-op stand-in.
+import type { E2EStack } from "../../harness/e2e";
+import { LATENCIES, NS, RUNS, timingProgram } from "./setup";
+import { countBy, log, mark, median, sec, table, type Ctx } from "./measure";
+
+export interface TimingRow {
+    n: number;
+    latency: number;
+    real: number[];
+    noop: number[];
+    realUp: number[];
+    noopUp: number[];
+}
+
+/** 3. Wall time of up + destroy, real vs the no-op stand-in, alternating b, r, b, r, … */
+export async function timingSection(ctx: Ctx): Promise<{ md: string; rows: TimingRow[]; noopProviderText?: string }> {
+    const rows: TimingRow[] = [];
+    let noopProviderText: string | undefined;
+    for (const n of NS) {
+        const prog = timingProgram(n);
+        const realStack = await ctx.real.stack({ name: `t-real-${n}`, env: ctx.env });
+        const noopStack = await ctx.noop.stack({ name: `t-noop-${n}`, env: ctx.env });
+        // Untimed warm-up pair: the first operation of a stack also creates it in the backend.
+        for (const stack of [noopStack, realStack]) {
+            await stack.up(prog);
+            await stack.destroy();
+        }
+        log(`timing N=${n}: warm-up done`);
+        for (const latency of LATENCIES) {
+            const fault = latency > 0 ? ctx.emulator.control.addFault({ kind: "latency", latencyMs: latency }) : undefined;
+            const row: TimingRow = { n, latency, real: [], noop: [], realUp: [], noopUp: [] };
+            try {
+                for (let i = 0; i < RUNS; i++) {
+                    for (const [variant, stack] of [
+                        ["noop", noopStack],
+                        ["real", realStack],
+                    ] as Array<["noop" | "real", E2EStack]>) {
+                        ctx.emulator.control.clearCalls();
+                        const t0 = performance.now();
+                        const up = await stack.up(prog);
+                        const t1 = performance.now();
+                        if (variant === "noop" && !noopProviderText) {
+                            const st = await stack.export();
+                            noopProviderText = String(
+                                st.deployment.resources!.find((x) => x.type.includes("ScalingGroupVServerGroups"))!.inputs!.__provider,
+                            );
+                        }
+                        const t2 = performance.now();
+                        const down = await stack.destroy();
+                        const t3 = performance.now();
+                        if ((up.changeSummary?.create ?? 0) < n || (down.changeSummary?.delete ?? 0) < n)
+                            throw new Error(
+                                `${variant} N=${n}: unexpected changes ${JSON.stringify([up.changeSummary, down.changeSummary])}`,
+                            );
+                        if (variant === "real") {
+                            const c = countBy(ctx.emulator.control.calls());
+                            if (c.Describe !== n || c.Attach !== n || c.Detach !== n)
+                                throw new Error(`real N=${n}: calls ${JSON.stringify(c)}`);
+                        }
+                        row[variant].push(t1 - t0 + (t3 - t2));
+                        row[variant === "real" ? "realUp" : "noopUp"].push(t1 - t0);
+                        log(
+                            `timing N=${n} latency=${latency}ms run ${i + 1}/${RUNS} ${variant}: up ${sec(t1 - t0)}s + destroy ${sec(t3 - t2)}s`,
+                        );
+                    }
+                }
+            } finally {
+                if (fault !== undefined) ctx.emulator.control.removeFault(fault);
+            }
+            rows.push(row);
+        }
+    }
+    const tRows = rows.map((r) => {
+        const ratio = median(r.real) / median(r.noop);
+        const goal = r.n === 50 && r.latency === 0;
+        return [
+            r.n,
+            `${r.latency} ms`,
+            `${sec(median(r.noopUp))} + ${sec(median(r.noop.map((t, i) => t - r.noopUp[i])))}`,
+            `${sec(median(r.realUp))} + ${sec(median(r.real.map((t, i) => t - r.realUp[i])))}`,
+            sec(median(r.noop)),
+            sec(median(r.real)),
+            `**${ratio.toFixed(2)}**`,
+            `${Math.min(...r.real.map((t, i) => t / r.noop[i])).toFixed(2)}–${Math.max(...r.real.map((t, i) => t / r.noop[i])).toFixed(2)}`,
+            goal ? `≤ 1.25 ${mark(ratio <= 1.25)}` : "",
+        ];
+    });
+    const g = rows.find((r) => r.n === 50 && r.latency === 0);
+    if (g) {
+        const ratio = median(g.real) / median(g.noop);
+        ctx.goals.push({ goal: "time ratio ≤ 1.25 at N = 50, 0 ms latency", met: ratio <= 1.25, detail: ratio.toFixed(2) });
+    }
+    const md = table(
+        [
+            "N",
+            "emulator latency",
+            "no-op up + destroy (s, medians)",
+            "real up + destroy (s, medians)",
+            "no-op total (s)",
+            "real total (s)",
+            "ratio real / no-op",
+            "per-pair ratios",
+            "goal",
+        ],
+        tRows,
+    );
+    return { md, rows, noopProviderText };
+}
