@@ -13,7 +13,8 @@
 import * as steps from "../provider/steps";
 import { toEntries, type Entry } from "../provider/model";
 import { resetProviderClients } from "./provider-env";
-import type { Declared, Rng, StackDesired } from "./reliability-model";
+import type { Rng } from "./reliability-model";
+import type { Declared, StackDesired } from "./reliability-programs";
 
 export type Res = { id: string; outs: Record<string, unknown> };
 export type Outcome = "ok" | "no-op" | "partial" | "failed";

@@ -88,7 +88,7 @@ export type Rng = () => number;
 
 export const rngFor = (seed: number, index: number): Rng => prng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
 
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+export const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 function shuffle<T>(r: Rng, xs: readonly T[]): T[] {
     const a = [...xs];
@@ -101,7 +101,7 @@ function shuffle<T>(r: Rng, xs: readonly T[]): T[] {
 const WEIGHTS = [0, 10, 30, 50, 50, 50, 75, 100];
 
 /** Renders entries as program arguments: random group order, LBs sometimes split in two blocks, weight 50 sometimes omitted. */
-function render(r: Rng, sg: ScalingGroupId, entries: Entry[], forceAttach: boolean, forceDetach: boolean): Desired["args"] {
+export function render(r: Rng, sg: ScalingGroupId, entries: Entry[], forceAttach: boolean, forceDetach: boolean): Desired["args"] {
     const byLb = new Map<string, Entry[]>();
     for (const e of shuffle(r, entries)) byLb.set(e.loadbalancerId, [...(byLb.get(e.loadbalancerId) ?? []), e]);
     const blocks: VServerGroup[] = [];
@@ -377,177 +377,3 @@ export function table(rows: Array<[string, string | number]>): string {
     const w = Math.max(...rows.map(([k]) => k.length));
     return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n");
 }
-
-// ---------------------------------------------------------------------------------------------
-// Several resources in one stack: moves, renames, replacements on the same scaling group and
-// duplicate declarations. Entries declared by two resources of one scaling group carry one weight
-// (two weights for one attachment is a conflict ESS cannot hold).
-// ---------------------------------------------------------------------------------------------
-
-/** One resource of the program. */
-export interface Declared {
-    name: string;
-    desired: Desired;
-    /** Registered after this resource's step is done (the name of an earlier resource of the program). */
-    dependsOn?: string;
-    /** The resource's previous name, declared as an alias (a rename the engine follows). */
-    alias?: string;
-}
-
-/** The whole program of one step, in registration order, plus the resources `up --replace` targets. */
-export interface StackDesired {
-    resources: Declared[];
-    replace: string[];
-    mutations: string[];
-}
-
-const MAX_RESOURCES = 3;
-
-/** Every resource's desired entries, flattened with their scaling group (for the audit). */
-export const allDesired = (p: StackDesired): Desired[] => p.resources.map((d) => d.desired);
-
-function nextName(resources: readonly Declared[], counter: { n: number }): string {
-    const taken = new Set(resources.map((d) => d.name));
-    while (taken.has(`r${counter.n}`)) counter.n++;
-    return `r${counter.n++}`;
-}
-
-function withEntries(r: Rng, d: Desired, entries: Entry[], mutation?: string): Desired {
-    const args = render(r, d.scalingGroupId, entries, d.forceAttach, d.forceDetach);
-    return { ...d, entries: toEntries(args.vserverGroups), args, mutations: mutation ? [...d.mutations, mutation] : d.mutations };
-}
-
-/** One weight per entry of a scaling group: the first declarer's (program order). */
-function oneWeight(r: Rng, resources: Declared[]): Declared[] {
-    const weights = new Map<string, number>();
-    return resources.map((d) => {
-        let changed = false;
-        const entries = d.desired.entries.map((e) => {
-            const k = `${d.desired.scalingGroupId}/${entryKey(e)}`;
-            const w = weights.get(k);
-            if (w === undefined) weights.set(k, e.weight);
-            else if (w !== e.weight) changed = true;
-            return { ...e, weight: w ?? e.weight };
-        });
-        return changed ? { ...d, desired: withEntries(r, d.desired, entries) } : d;
-    });
-}
-
-export function firstStack(r: Rng): StackDesired {
-    const first = firstDesired(r);
-    const resources: Declared[] = [{ name: "r0", desired: first }];
-    if (r() < 0.5) {
-        // A second resource, on the same scaling group half the time, sometimes sharing an entry.
-        let second = firstDesired(r);
-        if (r() < 0.5) second = { ...second, scalingGroupId: first.scalingGroupId };
-        const shared = r() < 0.3 ? [pick(r, first.entries)] : [];
-        const entries = [...second.entries.filter((e) => !shared.some((s) => entryKey(s) === entryKey(e))), ...shared];
-        resources.push({ name: "r1", desired: withEntries(r, second, entries) });
-    }
-    return {
-        resources: oneWeight(r, resources),
-        replace: [],
-        mutations: resources.map((d) => `${d.name}: create ${d.desired.entries.length} on ${d.desired.scalingGroupId}`),
-    };
-}
-
-/** The next program: one resource's entries mutate, or one operation across resources. */
-export function nextStack(r: Rng, prev: StackDesired): StackDesired {
-    const counter = { n: prev.resources.length };
-    let resources: Declared[] = prev.resources.map((d) => ({ name: d.name, desired: { ...d.desired, mutations: [] } }));
-    const replace: string[] = [];
-    const mutations: string[] = [];
-    const kind = pick(r, ["entries", "entries", "entries", "move", "move", "rename", "replace", "duplicate", "add", "remove"] as const);
-    const sameGroup = (d: Declared) => resources.filter((o) => o !== d && o.desired.scalingGroupId === d.desired.scalingGroupId);
-    switch (kind) {
-        case "entries": {
-            const i = Math.floor(r() * resources.length);
-            const next = nextDesired(r, resources[i].desired);
-            resources[i] = { ...resources[i], desired: next };
-            mutations.push(`${resources[i].name}: ${next.mutations.join("; ")}`);
-            break;
-        }
-        case "move": {
-            const from = pick(r, resources);
-            if (from.desired.entries.length < 2) break;
-            let to = pick(r, [...sameGroup(from), undefined]);
-            if (!to && resources.length < MAX_RESOURCES) {
-                to = { name: nextName(resources, counter), desired: withEntries(r, from.desired, []) };
-                resources.push(to);
-            }
-            if (!to) break;
-            const moved = pick(r, from.desired.entries);
-            const keep = from.desired.entries.filter((e) => e !== moved);
-            const fromNext: Declared = { ...from, desired: withEntries(r, from.desired, keep) };
-            const toNext: Declared = {
-                ...to,
-                desired: withEntries(r, to.desired, [...to.desired.entries.filter((e) => entryKey(e) !== entryKey(moved)), moved]),
-            };
-            resources = resources.map((d) => (d === from ? fromNext : d === to ? toNext : d));
-            const order = pick(r, ["none", "source dependsOn destination", "destination dependsOn source"] as const);
-            if (order !== "none") {
-                const [first, then] = order === "source dependsOn destination" ? [toNext, fromNext] : [fromNext, toNext];
-                resources = [first, ...resources.filter((d) => d !== first && d !== then), { ...then, dependsOn: first.name }];
-            }
-            mutations.push(`move ${entryKey(moved)} ${from.name} -> ${to.name} (${order})`);
-            break;
-        }
-        case "rename": {
-            const i = Math.floor(r() * resources.length);
-            const name = nextName(resources, counter);
-            const alias = r() < 0.5 ? resources[i].name : undefined;
-            mutations.push(`rename ${resources[i].name} -> ${name}${alias ? " (alias)" : " (no alias)"}`);
-            resources[i] = { ...resources[i], name, alias };
-            break;
-        }
-        case "replace": {
-            const target = pick(r, resources);
-            replace.push(target.name);
-            mutations.push(`up --replace ${target.name}`);
-            break;
-        }
-        case "duplicate": {
-            const from = pick(r, resources);
-            const dup = pick(r, from.desired.entries);
-            const to = pick(r, sameGroup(from));
-            if (to) {
-                if (to.desired.entries.some((e) => entryKey(e) === entryKey(dup))) break;
-                resources = resources.map((d) =>
-                    d === to ? { ...d, desired: withEntries(r, d.desired, [...d.desired.entries, dup]) } : d,
-                );
-                mutations.push(`duplicate ${entryKey(dup)} of ${from.name} in ${to.name}`);
-            } else if (resources.length < MAX_RESOURCES) {
-                const name = nextName(resources, counter);
-                resources.push({ name, desired: withEntries(r, from.desired, [dup]) });
-                mutations.push(`duplicate ${entryKey(dup)} of ${from.name} in new ${name}`);
-            }
-            break;
-        }
-        case "add": {
-            if (resources.length >= MAX_RESOURCES) break;
-            const d = firstDesired(r);
-            const name = nextName(resources, counter);
-            resources.splice(Math.floor(r() * (resources.length + 1)), 0, { name, desired: d });
-            mutations.push(`add ${name}: ${d.mutations.join("; ")}`);
-            break;
-        }
-        case "remove": {
-            if (resources.length < 2) break;
-            const gone = pick(r, resources);
-            resources = resources.filter((d) => d !== gone);
-            mutations.push(`remove ${gone.name}`);
-            break;
-        }
-    }
-    if (mutations.length === 0) mutations.push("reorder");
-    return { resources: oneWeight(r, resources), replace, mutations };
-}
-
-/** A resource's entries as they appear in a program, for a log line. */
-export const describeStack = (p: StackDesired): string =>
-    p.resources
-        .map(
-            (d) =>
-                `${d.name}${d.alias ? `(alias ${d.alias})` : ""}${d.dependsOn ? `(dependsOn ${d.dependsOn})` : ""}@${d.desired.scalingGroupId}=[${d.desired.entries.map((e) => `${entryKey(e)}@${e.weight}`).join(" ")}]`,
-        )
-        .join(" ");

@@ -24,18 +24,14 @@ import {
     drainDelayed,
     faultsFor,
     firedFaults,
-    firstStack,
     injectTracked,
     lastSeq,
     LatencyTracker,
-    nextStack,
     REGION,
     rngFor,
     table,
-    allDesired,
-    describeStack,
-    type StackDesired,
 } from "../../harness/reliability-model";
+import { firstStack, nextStack, allDesired, describeStack, type StackDesired } from "../../harness/reliability-programs";
 
 const ENABLED = process.env.CI === "true" || process.env.RELIABILITY_ENGINE === "1";
 const SEED = Number(process.env.RELIABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));

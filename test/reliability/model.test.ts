@@ -29,18 +29,14 @@ import {
     drainDelayed,
     faultsFor,
     firedFaults,
-    describeStack,
-    firstStack,
     injectTracked,
     lastSeq,
     LatencyTracker,
-    nextStack,
     rngFor,
     table,
     attachedOf,
-    allDesired,
-    type StackDesired,
 } from "../../harness/reliability-model";
+import { describeStack, firstStack, nextStack, allDesired, type StackDesired } from "../../harness/reliability-programs";
 
 jest.setTimeout(900_000);
 
