@@ -29,6 +29,7 @@ import type { Hold } from "./holds";
 import type { AccessKey } from "./signature";
 import type { InstanceState, StateSeed } from "./state";
 
+/** The path under which the emulator serves its control API over HTTP (e.g. `POST /__emulator/faults`). */
 export const ADMIN_PREFIX = "/__emulator/";
 
 class AdminError extends Error {

@@ -23,6 +23,7 @@ import {
     type StateSeed,
 } from "./state";
 
+/** One API call the emulator answered, as `control.calls()` lists it: what a test asserts on. */
 export interface CallRecord {
     seq: number;
     /** ISO time the call was answered. */
@@ -44,17 +45,21 @@ export interface CallRecord {
     accessKeyId?: string;
 }
 
+/** Narrows `control.calls()`. */
 export interface CallFilter {
     action?: string;
     /** Only calls that succeeded (true) or failed (false). */
     ok?: boolean;
 }
 
+/** What `control.updateScalingGroup` may change: lifecycle state, a running activity, the quota, the name. */
 export type ScalingGroupPatch = Partial<
     Pick<ScalingGroup, "lifecycleState" | "activityInProgress" | "vServerGroupQuota" | "scalingGroupName">
 >;
+/** What `control.updateLoadBalancer` may change: status and health check (preconditions of Attach). */
 export type LoadBalancerPatch = Partial<Pick<LoadBalancer, "status" | "healthCheck">>;
 
+/** The emulator's control API, in process (`emulator.control`) and over HTTP under `ADMIN_PREFIX`: state, calls, faults, holds, keys, clock. */
 export interface EmulatorControl {
     /** Replaces the whole cloud state (forgets ClientTokens). */
     seed(seed: StateSeed): void;

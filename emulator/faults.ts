@@ -2,8 +2,10 @@
 
 import { Holds } from "./holds";
 
+/** A transport or service fault a rule injects: throttling (Throttling.User), InternalError, ServiceUnavailable, a reset connection, or latency. */
 export type FaultKind = "throttling" | "internalError" | "serviceUnavailable" | "connectionReset" | "latency";
 
+/** Which calls a fault hits, how often and how many times (`control.addFault`). */
 export interface FaultRule {
     kind: FaultKind;
     /** Only calls of these actions; all actions when absent. */
@@ -16,14 +18,17 @@ export interface FaultRule {
     latencyMs?: number;
 }
 
+/** A fault rule in force, as `control.faults()` lists it. */
 export interface ActiveFaultRule extends FaultRule {
     id: number;
     /** Hits left before the rule expires (undefined: unlimited). */
     remaining?: number;
 }
 
+/** The error a busy scaling group answers changes with. */
 export type BusyCode = "IncorrectScalingGroupStatus" | "ScalingActivityInProgress";
 
+/** A scaling group that answers changes with a busy error for a number of calls or a time (`control.busy`). */
 export interface BusyWindow {
     scalingGroupId: string;
     /** Default IncorrectScalingGroupStatus. */
@@ -34,6 +39,7 @@ export interface BusyWindow {
     durationMs?: number;
 }
 
+/** A busy window in force, as `control.faults()` lists it. */
 export interface ActiveBusyWindow {
     id: number;
     scalingGroupId: string;
