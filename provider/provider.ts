@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./config";
 import { EssError } from "./errors";
+import { forEngine, quietly } from "./failures";
 import { EssClient, type ScalingGroup } from "./ess";
 import { serializedBy } from "./lock";
 import type { AttachmentInputs, AttachmentState } from "./model";
@@ -20,6 +21,7 @@ import {
     type Changes,
     type Entry,
 } from "./plan";
+import { previewLines } from "./preview";
 import { report } from "./report";
 import { validateInputs } from "./validate";
 
@@ -183,16 +185,18 @@ async function converge(
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<AttachmentInputs>> {
     const { inputs, failures } = validateInputs(news, defaultRegion(stackConfig));
-    return failures.length > 0 ? { failures } : { inputs };
+    return failures.length > 0 ? { failures: forEngine(failures) } : { inputs };
 }
 
 export async function diff(_id: string, olds: AttachmentState, news: AttachmentInputs): Promise<dynamic.DiffResult> {
     const { changes, replaces } = planDiff(olds, news);
+    if (replaces.length === 0) for (const line of previewLines(olds, news)) report(`will ${line}`);
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: AttachmentInputs): Promise<dynamic.CreateResult<AttachmentState>> {
-    const id = `${inputs.scalingGroupId}:${randomUUID().slice(0, 8)}`;
+    // Opaque: an id is never secret, and the scaling group ID may be (`pulumi.secret(...)`).
+    const id = randomUUID();
     const outs = await serializedBy(lockKey(inputs), () => converge(id, [], inputs, true));
     return { id, outs };
 }
@@ -205,19 +209,48 @@ export async function update(id: string, olds: AttachmentState, news: Attachment
     return { outs: await serializedBy(lockKey(news), () => converge(id, owned, news, false)) };
 }
 
-export async function read(id: string, props: AttachmentState): Promise<dynamic.ReadResult<AttachmentState>> {
-    const group = await describeForRead(props);
+async function readState(id: string, props: Partial<AttachmentState>): Promise<dynamic.ReadResult<AttachmentState>> {
+    if (!Array.isArray(props.vserverGroups)) return get(id, props);
+    const state = props as AttachmentState;
+    const group = await describeForRead(state);
     if (!group) {
-        report(`scaling group ${props.scalingGroupId} no longer exists in ${props.region}: the attachment is gone`);
+        report(`the scaling group of ${id} no longer exists in ${state.region}: the attachment is gone`);
         return { id: "" };
     }
-    const owned = toEntries(props.vserverGroups);
+    const owned = toEntries(state.vserverGroups);
     const still = ownedAttached(group.attached, owned);
-    if (!sameEntries(still, owned)) {
-        report(`${props.scalingGroupId}: ${plural(owned.length - still.length, "owned VServer group")} no longer attached as declared`);
+    const gone = owned.filter((e) => !still.some((s) => entryKey(s) === entryKey(e)));
+    if (gone.length > 0) {
+        report(
+            `${gone.length} owned ${gone.length === 1 ? "entry" : "entries"} no longer attached as declared (${gone.map(entryKey).join(", ")}): the next \`pulumi up\` attaches ${gone.length === 1 ? "it" : "them"} again`,
+        );
     }
-    return { id, props: stateOf(props, still) };
+    // The inputs follow what is attached, so the next preview --diff shows the re-attach.
+    const refreshed = stateOf(state, still);
+    return { id, props: refreshed, inputs: refreshed };
 }
+
+/**
+ * `ScalingGroupVServerGroups.get(name, scalingGroupId)`: no state, only the id the user gave, which
+ * names the scaling group (a legacy id `asg-…:suffix` too). Reports every entry attached to it.
+ */
+async function get(id: string, props: Partial<AttachmentState>): Promise<dynamic.ReadResult<AttachmentState>> {
+    const scalingGroupId = props.scalingGroupId ?? id.split(":")[0];
+    const region = props.region ?? defaultRegion(stackConfig);
+    if (!region) {
+        throw new Error(
+            `reading ${scalingGroupId} needs a region: set config alicloud:region or env ALIBABA_CLOUD_REGION_ID, or pass the region in the state argument`,
+        );
+    }
+    const group = await clientFor(region).describeScalingGroup(scalingGroupId);
+    if (!group) return { id: "" };
+    return {
+        id,
+        props: stateOf({ scalingGroupId, region, vserverGroups: [], forceAttach: false, forceDetach: false }, group.attached),
+    };
+}
+
+export const read = quietly(readState);
 
 async function remove(_id: string, props: AttachmentState): Promise<void> {
     const owned = toEntries(props.vserverGroups);
@@ -234,4 +267,5 @@ async function remove(_id: string, props: AttachmentState): Promise<void> {
         }
     });
 }
-export { remove as delete };
+const quietRemove = quietly(remove);
+export { quietRemove as delete };
