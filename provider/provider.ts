@@ -22,7 +22,7 @@ import {
     type Entry,
 } from "./plan";
 import { previewLines } from "./preview";
-import { report } from "./report";
+import { report, unprintable } from "./report";
 import { validateInputs } from "./validate";
 
 const PROVIDER_KEY = "__provider";
@@ -184,6 +184,7 @@ async function converge(
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<AttachmentInputs>> {
+    unprintable(news.scalingGroupId);
     const { inputs, failures } = validateInputs(news, defaultRegion(stackConfig));
     return failures.length > 0 ? { failures: forEngine(failures) } : { inputs };
 }
@@ -210,6 +211,7 @@ export async function update(id: string, olds: AttachmentState, news: Attachment
 }
 
 async function readState(id: string, props: Partial<AttachmentState>): Promise<dynamic.ReadResult<AttachmentState>> {
+    unprintable(props.scalingGroupId);
     if (!Array.isArray(props.vserverGroups)) return get(id, props);
     const state = props as AttachmentState;
     const group = await describeForRead(state);
@@ -267,5 +269,8 @@ async function remove(_id: string, props: AttachmentState): Promise<void> {
         }
     });
 }
-const quietRemove = quietly(remove);
+const quietRemove = quietly((id: string, props: AttachmentState) => {
+    unprintable(props.scalingGroupId);
+    return remove(id, props);
+});
 export { quietRemove as delete };
