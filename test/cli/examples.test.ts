@@ -44,7 +44,7 @@ function expectQuietSteps(r: ProgramRun): void {
         expect(text).not.toContain(key.accessKeyId);
     }
     expect(r.stackConfigFile).toMatch(/alicloud:secretKey:\s*\n\s*secure:/);
-    expect(r.steps.refresh.calls).toEqual({ DescribeScalingGroups: 1 });
+    expect(r.steps.refresh.calls).toEqual({ DescribeScalingGroups: 2 }); // `refresh --yes` reads in its preview, then for real
     expect(r.steps.destroy.attached).toEqual([]);
 }
 

@@ -141,7 +141,7 @@ test("stack init, secret keys, preview, up, refresh, destroy, export: the scalin
     expect(r.steps.up.calls).toEqual({ DescribeScalingGroups: 1, AttachVServerGroups: 1 });
     expect(r.steps.up.attached).toEqual([`${SECRET_GROUP}:rsp-web-443:443`, `${SECRET_GROUP}:rsp-web-80:80`]);
     expect(r.steps.up.backends["rsp-web-443"]).toEqual(["i-s-1:443", "i-s-2:443"]);
-    expect(r.steps.refresh.calls).toEqual({ DescribeScalingGroups: 1 });
+    expect(r.steps.refresh.calls).toEqual({ DescribeScalingGroups: 2 }); // `refresh --yes` reads in its preview, then for real
     expect(r.steps.destroy.calls).toEqual({ DetachVServerGroups: 1 });
     expect(r.steps.destroy.attached).toEqual([]);
     expect(r.steps.destroy.backends["rsp-web-443"]).toEqual([]);
@@ -272,5 +272,30 @@ test("a failed destroy prints its error once, without a stack trace", async () =
         emulator.control.clearFaults();
         await cli.run(["destroy", "--yes", "--stack", "fail"], { cwd: program });
         expect(emulator.control.scalingGroup(SECRET_GROUP)?.vServerGroups).toEqual([]);
+    });
+});
+
+test("drift: after a refresh finds an entry detached out of band, preview --diff shows the re-attach", async () => {
+    await withStack("drift", {}, async () => {
+        await cli.run(["up", "--yes", "--stack", "drift"], { cwd: program });
+        await emulatorClient(emulator).detach(SECRET_GROUP, [entry("lb-web", "rsp-web-443", 443, 20)], false);
+        const refresh = await cli.run(["refresh", "--yes", "--stack", "drift"], { cwd: program });
+        expect(refresh.output).toContain("1 owned entry no longer attached as declared (lb-web/rsp-web-443/443)");
+        emulator.control.clearCalls();
+        const preview = await cli.run(["preview", "--diff", "--stack", "drift"], { cwd: program });
+        console.log(`preview --diff after the refresh found drift:\n${preview.output}`);
+        expect(preview.output).toContain("will attach lb-web/rsp-web-443 port 443 weight 20 (ForceAttach=true)");
+        expect(preview.output).toMatch(/\+\s+\[\d\]: \{\s*\n\s*\+ port\s+: 443/);
+        expect(snapshotOf(emulator, "drift preview", preview).calls).toEqual({});
+        await cli.run(["up", "--yes", "--stack", "drift"], { cwd: program });
+        expect(
+            emulator.control
+                .scalingGroup(SECRET_GROUP)
+                ?.vServerGroups.map((a) => a.vServerGroupId)
+                .sort(),
+        ).toEqual(["rsp-web-443", "rsp-web-80"]);
+        await cli.run(["destroy", "--yes", "--stack", "drift"], { cwd: program });
+        expect(preview.output).not.toContain(SECRET_GROUP);
+        expect(refresh.output).not.toContain(SECRET_GROUP);
     });
 });

@@ -88,7 +88,7 @@ async function killedMidUpdate(name: string): Promise<E2EStack> {
     // Every change call now takes 4 s: the update is certainly in flight when we kill it.
     emulator.control.addFault({ kind: "latency", latencyMs: 4000, actions: ["AttachVServerGroups", "DetachVServerGroups"] });
     const op = s.upKillable(program(after));
-    await op.waitForOutput(/detaching \d+ VServer groups? from asg-a/, 120_000);
+    await op.waitForOutput(/detaching \d+ VServer groups? from the scaling group/, 120_000);
     await new Promise((r) => setTimeout(r, 500)); // the Detach is on the wire
     op.kill();
     const result = await op.done;
