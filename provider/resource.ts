@@ -86,7 +86,15 @@ export class ScalingGroupVServerGroups extends pulumi.dynamic.Resource {
         super(
             essProvider,
             name,
-            { region: undefined, forceAttach: undefined, forceDetach: undefined, ...args },
+            // Every output named, so `get` (no args) has them too.
+            {
+                scalingGroupId: undefined,
+                region: undefined,
+                vserverGroups: undefined,
+                forceAttach: undefined,
+                forceDetach: undefined,
+                ...args,
+            },
             opts,
             "ess",
             "ScalingGroupVServerGroups",
