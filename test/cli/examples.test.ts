@@ -52,7 +52,7 @@ const BASIC_UP = ["asg-demo:rsp-api-8080:8080", "asg-demo:rsp-web-443:443", "asg
 
 function expectBasic(r: ProgramRun): void {
     expectQuietSteps(r);
-    expect(r.steps.preview.result.stdout).toMatch(/\+\s+ess:ScalingGroupVServerGroups\s+web\s+create/);
+    expect(r.steps.preview.result.stdout).toMatch(/\+\s+pulumi-nodejs:dynamic\/ess:ScalingGroupVServerGroups web create/);
     expect(r.steps.up.attached).toEqual(BASIC_UP);
     expect(r.steps.up.backends["rsp-api-8080"]).toEqual(["i-demo-1:8080", "i-demo-2:8080"]);
     expect(r.steps.up.calls).toEqual({ DescribeScalingGroups: 1, AttachVServerGroups: 1 });
