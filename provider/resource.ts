@@ -80,15 +80,39 @@ export class ScalingGroupVServerGroups extends pulumi.dynamic.Resource {
     declare readonly forceDetach: pulumi.Output<boolean>;
 
     /**
+     * Reads what is attached to an existing scaling group, without managing it: `id` is the scaling
+     * group's ID (`asg-…`); the region comes from config `alicloud:region` or env
+     * `ALIBABA_CLOUD_REGION_ID`. The result lists every entry attached to the group.
+     */
+    static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): ScalingGroupVServerGroups {
+        return new ScalingGroupVServerGroups(name, undefined, { ...opts, id });
+    }
+
+    /**
      * @param name The unique name of the resource.
      * @param args The scaling group and the VServer groups to attach to it.
      * @param opts Pulumi resource options.
      */
-    constructor(name: string, args: ScalingGroupVServerGroupsArgs, opts?: pulumi.CustomResourceOptions) {
+    constructor(name: string, args: ScalingGroupVServerGroupsArgs | undefined, opts?: pulumi.CustomResourceOptions) {
+        if (opts?.import !== undefined) {
+            // The engine imports by asking the provider to read, and a dynamic provider has no code
+            // to read with until it has been created once.
+            throw new pulumi.RunError(
+                `ScalingGroupVServerGroups "${name}" cannot be imported: remove the \`import\` option and declare the resource as it is; \`pulumi up\` adopts the entries already attached to the scaling group without attaching them again.`,
+            );
+        }
         super(
             essProvider,
             name,
-            { region: undefined, forceAttach: undefined, forceDetach: undefined, ...args },
+            // Every output named, so `get` (no args) has them too.
+            {
+                scalingGroupId: undefined,
+                region: undefined,
+                vserverGroups: undefined,
+                forceAttach: undefined,
+                forceDetach: undefined,
+                ...args,
+            },
             opts,
             "ess",
             "ScalingGroupVServerGroups",

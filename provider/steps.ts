@@ -5,12 +5,14 @@ import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./core/config";
 import { EssError, isScalingGroupGone } from "./core/errors";
-import { EssClient, type ScalingGroup } from "./ess";
 import { serializedBy } from "./core/lock";
-import { containsUnknown, entryKey, toEntries, toVServerGroups, type AttachmentInputs, type AttachmentState, type Entry } from "./model";
 import { claim, claimedByOthers, detachedByOthers, noteAttached, noteDetached, release, resetOwnership, scopeOf } from "./core/ownership";
+import { report, unprintable } from "./core/report";
+import { EssClient, type ScalingGroup } from "./ess";
+import { forEngine, quietly } from "./failures";
+import { containsUnknown, entryKey, toEntries, toVServerGroups, type AttachmentInputs, type AttachmentState, type Entry } from "./model";
 import { ownedAttached, planDiff, planReconcile, sameEntries, splitIntoCalls, type Changes } from "./plan";
-import { report } from "./core/report";
+import { previewLines } from "./preview";
 import { validateInputs } from "./validate";
 
 const PROVIDER_KEY = "__provider";
@@ -91,7 +93,7 @@ function leaveOthersTheirs(id: string, inputs: AttachmentInputs, changes: Change
     const sharedKeys = new Set(shared.map(entryKey));
     for (const e of shared) known.delete(entryKey(e));
     report(
-        `${inputs.scalingGroupId}: leaving ${plural(shared.length, "VServer group")} attached (${named(shared)}): another resource of this stack declares them`,
+        `leaving ${plural(shared.length, "VServer group")} attached to the scaling group (${named(shared)}): another resource of this stack declares them`,
     );
     return { detach: changes.detach.filter((e) => !sharedKeys.has(entryKey(e))), attach: changes.attach };
 }
@@ -166,8 +168,8 @@ function reportAdoption(inputs: AttachmentInputs, attached: readonly Entry[], de
     const adopted = attached.filter((e) => wanted.get(entryKey(e))?.weight === e.weight);
     if (adopted.length === 0) return;
     report(
-        `${inputs.scalingGroupId}: ${plural(adopted.length, "VServer group")} already attached (${named(adopted)}) ` +
-            `${adopted.length === 1 ? "is" : "are"} now owned by this resource; deleting it will detach them (ForceDetach=${inputs.forceDetach}). ` +
+        `adopting ${plural(adopted.length, "VServer group")} already attached to the scaling group (${named(adopted)}): ` +
+            `this resource owns ${adopted.length === 1 ? "it" : "them"} now, and deleting it will detach ${adopted.length === 1 ? "it" : "them"} (ForceDetach=${inputs.forceDetach}). ` +
             "To keep them attached on delete, set the retainOnDelete resource option or leave them out of vserverGroups",
     );
 }
@@ -242,12 +244,14 @@ async function converge(
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult<AttachmentInputs>> {
     staticAccessKey(stackConfig); // half a credential pair fails the preview too, not only the first API call
+    unprintable(news.scalingGroupId);
     const { inputs, failures } = validateInputs(news, defaultRegion(stackConfig));
-    return failures.length > 0 ? { failures } : { inputs };
+    return failures.length > 0 ? { failures: forEngine(failures) } : { inputs };
 }
 
 export async function diff(id: string, olds: AttachmentState, news: AttachmentInputs): Promise<dynamic.DiffResult> {
     const { changes, replaces } = planDiff(olds, news);
+    if (replaces.length === 0) for (const line of previewLines(olds, news)) report(`will ${line}`);
     if (containsUnknown(news)) return { changes, replaces, deleteBeforeReplace: false };
     // Tell the provider what this resource declares before any Detach of this run looks, and re-attach
     // what another resource of the stack detached from under it.
@@ -258,7 +262,8 @@ export async function diff(id: string, olds: AttachmentState, news: AttachmentIn
 }
 
 export async function create(inputs: AttachmentInputs): Promise<dynamic.CreateResult<AttachmentState>> {
-    const id = `${inputs.scalingGroupId}:${randomUUID().slice(0, 8)}`;
+    // Opaque: an id is never secret, and the scaling group ID may be (`pulumi.secret(...)`).
+    const id = randomUUID();
     const outs = await serializedBy(scopeOf(inputs), () => converge(id, [], inputs, true));
     return { id, outs };
 }
@@ -273,20 +278,50 @@ export async function update(id: string, olds: AttachmentState, news: Attachment
     return { outs: await serializedBy(scopeOf(news), () => converge(id, owned, news, false)) };
 }
 
-export async function read(id: string, props: AttachmentState): Promise<dynamic.ReadResult<AttachmentState>> {
-    const group = await describeForRead(props);
+async function readState(id: string, props: Partial<AttachmentState>): Promise<dynamic.ReadResult<AttachmentState>> {
+    unprintable(props.scalingGroupId);
+    if (!Array.isArray(props.vserverGroups)) return get(id, props);
+    const state = props as AttachmentState;
+    const group = await describeForRead(state);
     if (!group) {
-        report(`scaling group ${props.scalingGroupId} no longer exists in ${props.region}: the attachment is gone`);
+        report(`the scaling group of ${id} no longer exists in ${state.region}: the attachment is gone`);
         return { id: "" };
     }
-    const owned = toEntries(props.vserverGroups);
-    claim(id, scopeOf(props), owned);
+    const owned = toEntries(state.vserverGroups);
+    claim(id, scopeOf(state), owned);
     const still = ownedAttached(group.attached, owned);
-    if (!sameEntries(still, owned)) {
-        report(`${props.scalingGroupId}: ${plural(owned.length - still.length, "owned VServer group")} no longer attached as declared`);
+    const gone = owned.filter((e) => !still.some((s) => entryKey(s) === entryKey(e)));
+    if (gone.length > 0) {
+        report(
+            `${gone.length} owned ${gone.length === 1 ? "entry" : "entries"} no longer attached as declared (${gone.map(entryKey).join(", ")}): the next \`pulumi up\` attaches ${gone.length === 1 ? "it" : "them"} again`,
+        );
     }
-    return { id, props: stateOf(props, still) };
+    // The inputs follow what is attached, so the next preview --diff shows the re-attach.
+    const refreshed = stateOf(state, still);
+    return { id, props: refreshed, inputs: refreshed };
 }
+
+/**
+ * `ScalingGroupVServerGroups.get(name, scalingGroupId)`: no state, only the id the user gave, which
+ * names the scaling group (a legacy id `asg-…:suffix` too). Reports every entry attached to it.
+ */
+async function get(id: string, props: Partial<AttachmentState>): Promise<dynamic.ReadResult<AttachmentState>> {
+    const scalingGroupId = props.scalingGroupId ?? id.split(":")[0];
+    const region = props.region ?? defaultRegion(stackConfig);
+    if (!region) {
+        throw new Error(
+            `reading ${scalingGroupId} needs a region: set config alicloud:region or env ALIBABA_CLOUD_REGION_ID, or pass the region in the state argument`,
+        );
+    }
+    const group = await clientFor(region).describeScalingGroup(scalingGroupId);
+    if (!group) return { id: "" };
+    return {
+        id,
+        props: stateOf({ scalingGroupId, region, vserverGroups: [], forceAttach: false, forceDetach: false }, group.attached),
+    };
+}
+
+export const read = quietly(readState);
 
 async function remove(id: string, props: AttachmentState): Promise<void> {
     const owned = toEntries(props.vserverGroups);
@@ -301,4 +336,8 @@ async function remove(id: string, props: AttachmentState): Promise<void> {
         release(id);
     });
 }
-export { remove as delete };
+const quietRemove = quietly((id: string, props: AttachmentState) => {
+    unprintable(props.scalingGroupId);
+    return remove(id, props);
+});
+export { quietRemove as delete };

@@ -5,9 +5,12 @@
 #   2. else .tools/bin/pulumi is reused if it reports the pinned version;
 #   3. else the CLI is built from Go modules (tools/pulumi-cli) into .tools/bin/pulumi.
 #
-# In every case the dynamic-provider plugin shipped with @pulumi/pulumi
-# (pulumi-resource-pulumi-nodejs) is linked into .tools/bin/, so putting .tools/bin on PATH
-# (together with a Node >= 22, e.g. node_modules/.bin) is all the engine needs.
+# The CLI runs a program through the Node.js language host, pulumi-language-nodejs: one on PATH
+# (an official CLI install ships one) is used as is; else it is built from Go modules
+# (tools/pulumi-language-nodejs, sdk/v3 v3.68.0, the last release the module proxy serves with
+# the host inside) into .tools/bin. In every case the dynamic-provider plugin shipped with
+# @pulumi/pulumi (pulumi-resource-pulumi-nodejs) is linked into .tools/bin/, so putting
+# .tools/bin on PATH (together with a Node >= 22, e.g. node_modules/.bin) is all the engine needs.
 #
 # Output: progress on stderr; the last line of stdout is the absolute path of the CLI
 # (with --print-path that is the only stdout line). Exit status 0 on success.
@@ -25,12 +28,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="$ROOT/.tools/bin"
 TARGET="$BIN_DIR/pulumi"
 MODULE_DIR="$ROOT/tools/pulumi-cli"
+HOST_VERSION="v3.68.0"      # keep in step with tools/pulumi-language-nodejs/go.mod
+HOST_TARGET="$BIN_DIR/pulumi-language-nodejs"
+HOST_MODULE_DIR="$ROOT/tools/pulumi-language-nodejs"
 
 PRINT_PATH_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --print-path) PRINT_PATH_ONLY=1 ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "ensure-pulumi: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -75,6 +81,44 @@ link_dynamic_plugin() {
   # @pulumi/pulumi from the engine's working directory, not from its own path.
   ln -sfn "../../node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" \
     "$BIN_DIR/pulumi-resource-pulumi-nodejs"
+}
+
+# The language host: on PATH (not our own copy), else .tools/bin (stamped with the version it was
+# built from, since the host has no version flag), else built from Go modules.
+ensure_language_host() {
+  local onpath stamp="$HOST_TARGET.version"
+  if [[ "${PULUMI_ENSURE_FORCE_BUILD:-}" != 1 && "${PULUMI_ENSURE_IGNORE_PATH:-}" != 1 ]]; then
+    if onpath="$(command -v pulumi-language-nodejs 2>/dev/null)" && [[ -n "$onpath" ]]; then
+      onpath="$(cd "$(dirname "$onpath")" && pwd)/$(basename "$onpath")"
+      if [[ "$onpath" != "$HOST_TARGET" ]]; then
+        log "using pulumi-language-nodejs on PATH: $onpath"
+        return 0
+      fi
+    fi
+  fi
+  if [[ "${PULUMI_ENSURE_FORCE_BUILD:-}" != 1 && -x "$HOST_TARGET" && "$(cat "$stamp" 2>/dev/null)" == "$HOST_VERSION" ]]; then
+    log "reusing $HOST_TARGET ($HOST_VERSION)"
+    return 0
+  fi
+  local go_cmd tmp start
+  go_cmd="$(find_go)" || { log "error: no Go toolchain found (install Go or set GO=/path/to/go)"; exit 1; }
+  mkdir -p "$BIN_DIR"
+  tmp="$HOST_TARGET.tmp.$$"
+  log "building pulumi-language-nodejs $HOST_VERSION from $HOST_MODULE_DIR (about half a minute)"
+  start=$(date +%s)
+  if ! (
+    cd "$HOST_MODULE_DIR"
+    CGO_ENABLED=0 "$go_cmd" build -mod=readonly -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$HOST_VERSION" \
+      -o "$tmp" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+  ) >&2; then
+    rm -f "$tmp"
+    log "error: building pulumi-language-nodejs failed"
+    exit 1
+  fi
+  mv -f "$tmp" "$HOST_TARGET"
+  echo "$HOST_VERSION" >"$stamp"
+  log "built $HOST_TARGET in $(( $(date +%s) - start ))s"
 }
 
 # Serialize concurrent runs (parallel jest workers): one builds, the others then reuse.
@@ -139,6 +183,7 @@ if [[ -z "$CLI" ]]; then
   log "built $CLI in $(( $(date +%s) - start ))s"
 fi
 
+ensure_language_host
 link_dynamic_plugin
 
 if [[ "$PRINT_PATH_ONLY" == 1 ]]; then

@@ -113,7 +113,7 @@ test("1. up creates exactly the declared entries; with forceAttach the instances
         attach: calls("AttachVServerGroups"),
         detach: calls("DetachVServerGroups"),
     }).toEqual({ describe: 1, attach: 1, detach: 0 });
-    expect(r.output).toMatch(/attaching 3 VServer groups to asg-a in 1 call \(ForceAttach=true\)/);
+    expect(r.output).toMatch(/attaching 3 VServer groups to the scaling group in 1 call \(ForceAttach=true\)/);
     await s.destroy();
 });
 
@@ -154,7 +154,7 @@ test("3. up removing one entry and adding another: one Detach (with the stack's 
     expect(attached("asg-a")).toEqual([e("lb-web", "rsp-web-80", 80), e("lb-web", "rsp-web-8443", 8443)]);
     expect(backends("rsp-web-443")).toEqual([]);
     expect(backends("rsp-web-80")).toEqual(["i-asg-a-1:80", "i-asg-a-2:80"]);
-    expect(r.output).toMatch(/detaching 1 VServer group from asg-a in 1 call \(ForceDetach=true\)/);
+    expect(r.output).toMatch(/detaching 1 VServer group from the scaling group in 1 call \(ForceDetach=true\)/);
     await s.destroy();
 });
 
@@ -168,7 +168,7 @@ test.each([
     expect(attached("asg-a")).toEqual([]);
     expect(backends("rsp-web-80")).toEqual(expected);
     expect(emulator.control.calls({ action: "DetachVServerGroups" })[0].params.ForceDetach).toBe(String(forceDetach));
-    expect(r.output).toMatch(new RegExp(`detaching 2 VServer groups from asg-a in 1 call \\(ForceDetach=${forceDetach}\\)`));
+    expect(r.output).toMatch(new RegExp(`detaching 2 VServer groups from the scaling group in 1 call \\(ForceDetach=${forceDetach}\\)`));
 });
 
 test("5. changing only forceDetach is an update with no API call; the next destroy uses the new value", async () => {
@@ -276,7 +276,9 @@ test("13. what a user sees: a retry with its reason and attempt shows in the pul
     const s = await newStack("retry-visible");
     emulator.control.addFault({ kind: "throttling", actions: ["AttachVServerGroups"], times: 1 });
     const r = await s.up([attachment("att", "asg-a", [api])]);
-    expect(r.output).toMatch(/ess-vserver-groups: AttachVServerGroups on asg-a: Throttling\.User, retrying in \d+\.\ds \(attempt 2\)/);
+    expect(r.output).toMatch(
+        /ess-vserver-groups: AttachVServerGroups on the scaling group: Throttling\.User, retrying in \d+\.\ds \(attempt 2\)/,
+    );
     expect(attached("asg-a")).toEqual([e("lb-api", "rsp-api-8080", 8080)]);
     await s.destroy();
 });

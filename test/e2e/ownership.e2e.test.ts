@@ -134,7 +134,7 @@ test("rename without alias: the new resource adopts, the old one's delete leaves
     expect(attached()).toEqual([X, Y, OTHER]);
     expect(await claims(s)).toEqual({ web2: [X, Y] });
     expect(result.output).toMatch(
-        /leaving 2 VServer groups attached \(rsp-0-0:80, rsp-0-1:81\): another resource of this stack declares them/,
+        /leaving 2 VServer groups attached to the scaling group \(rsp-0-0:80, rsp-0-1:81\): another resource of this stack declares them/,
     );
     await destroyed(s);
 });

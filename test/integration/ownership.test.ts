@@ -181,7 +181,7 @@ it("create reports adoption: how many, what delete will do, and how to avoid it"
         process.env.ESS_VSERVER_GROUPS_QUIET = "1";
     }
     expect(lines).toContain(
-        "ess-vserver-groups: asg-1: 1 VServer group already attached (rsp-0-0:80) is now owned by this resource; deleting it will detach them (ForceDetach=true). " +
+        "ess-vserver-groups: adopting 1 VServer group already attached to the scaling group (rsp-0-0:80): this resource owns it now, and deleting it will detach it (ForceDetach=true). " +
             "To keep them attached on delete, set the retainOnDelete resource option or leave them out of vserverGroups\n",
     );
 });
