@@ -6,10 +6,11 @@
  *   AttachLoadBalancers / DetachLoadBalancers: classic load balancers' default server groups
  *     https://www.alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2014-08-28-attachloadbalancers
  *     https://alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2022-02-22-attachloadbalancers
- * With ForceAttach/ForceDetach the change is a scaling activity: the answer carries its
- * ScalingActivityId and the change (entries and backends) happens when it ends Successful.
- * Without, the entries change at once and backends are left alone. docs/ess-traffic-sources.md
- * has the facts and the emulator's choices where the pages are silent.
+ * A server group change with ForceAttach/ForceDetach, and a load balancer change with Async=true
+ * (as the pages say: ScalingActivityId "is returned only if you set Async to true"), is a scaling
+ * activity: the answer carries its ScalingActivityId and the change (entries, and backends when
+ * forced) happens when it ends Successful. Otherwise the change is done when the call answers.
+ * docs/ess-traffic-sources.md has the facts and the emulator's choices where the pages are silent.
  */
 import { type ActionContext, type ActionHandler, boolean, indices, integer, required } from "./actions";
 import type { Dialect } from "./dialect";
@@ -49,17 +50,23 @@ function target(ctx: ActionContext, regionRequired: boolean): ScalingGroup {
 }
 
 /** A changing call may go on: the group is Active, no busy window, and a Force* call starts no second activity. */
-function checkChangeable(ctx: ActionContext, group: ScalingGroup, force: boolean): void {
+function checkChangeable(ctx: ActionContext, group: ScalingGroup, activity: boolean): void {
     if (group.lifecycleState !== "Active" || group.activityInProgress) throw errors.incorrectScalingGroupStatus();
     const busy = ctx.busy(group.scalingGroupId);
     if (busy === "ScalingActivityInProgress") throw errors.scalingActivityInProgress();
     if (busy) throw errors.incorrectScalingGroupStatus();
-    if (force && ctx.activities.inProgress(group.scalingGroupId)) throw errors.scalingActivityInProgress();
+    if (activity && ctx.activities.inProgress(group.scalingGroupId)) throw errors.scalingActivityInProgress();
 }
 
-/** Runs the change now, or (force) as a scaling activity whose id the answer carries. */
-function change(ctx: ActionContext, group: ScalingGroup, force: boolean, description: string, apply: () => void): Record<string, unknown> {
-    if (!force) {
+/** Runs the change now, or as a scaling activity whose id the answer carries. */
+function change(
+    ctx: ActionContext,
+    group: ScalingGroup,
+    activity: boolean,
+    description: string,
+    apply: () => void,
+): Record<string, unknown> {
+    if (!activity) {
         apply();
         return {};
     }
@@ -159,9 +166,9 @@ const attachLoadBalancersAction =
     (ctx) => {
         const group = target(ctx, false);
         const force = boolean(ctx.params, "ForceAttach") ?? false;
-        boolean(ctx.params, "Async");
+        const async = boolean(ctx.params, "Async") ?? false;
         const configs = parseLoadBalancers(ctx, dialect, true);
-        checkChangeable(ctx, group, force);
+        checkChangeable(ctx, group, async);
         for (const { loadBalancerId } of configs) {
             const lb = findLoadBalancer(ctx.state, loadBalancerId);
             if (!lb) throw errors.loadBalancerNotFound();
@@ -172,7 +179,7 @@ const attachLoadBalancersAction =
         const added = configs.filter((c) => !group.loadBalancerIds.includes(c.loadBalancerId));
         if (group.loadBalancerIds.length + added.length > group.loadBalancerQuota) throw errors.loadBalancerQuotaExceeded();
         const ids = configs.map((c) => c.loadBalancerId).join(", ");
-        return change(ctx, group, force, `Attach load balancers ${ids} and add instances to their default server groups`, () =>
+        return change(ctx, group, async, `Attach load balancers ${ids} and add instances to their default server groups`, () =>
             attachLoadBalancers(ctx.state, group, configs, force),
         );
     };
@@ -182,13 +189,13 @@ const detachLoadBalancersAction =
     (ctx) => {
         const group = target(ctx, false);
         const force = boolean(ctx.params, "ForceDetach") ?? false;
-        boolean(ctx.params, "Async");
+        const async = boolean(ctx.params, "Async") ?? false;
         const ids = parseLoadBalancers(ctx, dialect, false).map((c) => c.loadBalancerId);
-        checkChangeable(ctx, group, force);
+        checkChangeable(ctx, group, async);
         return change(
             ctx,
             group,
-            force,
+            async,
             `Detach load balancers ${ids.join(", ")} and remove instances from their default server groups`,
             () => detachLoadBalancers(ctx.state, group, ids, force),
         );
