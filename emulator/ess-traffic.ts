@@ -6,6 +6,7 @@
  *   AttachLoadBalancers / DetachLoadBalancers: classic load balancers' default server groups
  *     https://www.alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2014-08-28-attachloadbalancers
  *     https://alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2022-02-22-attachloadbalancers
+ *   DetachServerGroups: https://alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2022-02-22-detachservergroups
  * A server group change with ForceAttach/ForceDetach, and a load balancer change with Async=true
  * (as the pages say: ScalingActivityId "is returned only if you set Async to true"), is a scaling
  * activity: the answer carries its ScalingActivityId and the change (entries, and backends when
