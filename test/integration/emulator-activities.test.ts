@@ -106,3 +106,37 @@ describe("scaling activities through the admin HTTP API", () => {
         expect(body).toMatchObject({ TotalCount: 0, ScalingActivities: { ScalingActivity: [] } });
     });
 });
+
+describe("traffic sources in the state", () => {
+    it("instances joining and leaving the scaling group follow every attached server group and load balancer", async () => {
+        emu.control.seed({
+            ...TRAFFIC_SEED,
+            scalingGroups: [
+                {
+                    scalingGroupId: "asg-demo",
+                    regionId: REGION,
+                    instances: ["i-demo-1"],
+                    loadBalancerIds: ["lb-classic"],
+                    loadBalancerWeights: { "lb-classic": 20 },
+                    serverGroups: [{ serverGroupId: "sgp-nlb-tcp", type: "NLB", port: 443, weight: 5 }],
+                },
+            ],
+        });
+        emu.control.addInstance("asg-demo", "i-new");
+        emu.control.addInstance("asg-demo", "i-pending", "Pending");
+        expect(emu.control.backendServers("lb-classic")).toEqual([{ serverId: "i-new", weight: 20, type: "ecs" }]);
+        expect(emu.control.backendServers("sgp-nlb-tcp")).toEqual([{ serverId: "i-new", port: 443, weight: 5, type: "ecs" }]);
+        emu.control.removeInstance("asg-demo", "i-new");
+        expect(emu.control.backendServers("lb-classic")).toEqual([]);
+        expect(emu.control.backendServers("sgp-nlb-tcp")).toEqual([]);
+    });
+
+    it("seed(state()) gives back the same state, traffic sources included", async () => {
+        emu.control.setActivityDelay(0);
+        await emu.control.activityDone(await forceAttach());
+        const before = emu.control.state();
+        expect(before.scalingGroups[0].serverGroups).toEqual([ALB]);
+        emu.control.seed(before);
+        expect(emu.control.state()).toEqual(before);
+    });
+});
