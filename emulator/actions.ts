@@ -1,4 +1,5 @@
 /** What an API action handler gets and returns. */
+import type { Activities } from "./activities";
 import type { BusyCode } from "./faults";
 import type { Params } from "./signature";
 import type { EmulatorState } from "./state";
@@ -10,8 +11,10 @@ export interface ActionContext {
     params: Params;
     /** The busy-window code for a change on this scaling group now, if any (consumes one call). */
     busy(scalingGroupId: string): BusyCode | undefined;
-    /** ClientTokens of successful calls, for idempotency. */
-    clientTokens: Set<string>;
+    /** ClientTokens of successful calls and what they answered, for idempotency. */
+    clientTokens: Map<string, Record<string, unknown>>;
+    /** Scaling activities: Force* changes start one; DescribeScalingActivities reads them. */
+    activities: Activities;
 }
 
 /** Returns the response body without RequestId, or throws an ApiError. Must be synchronous. */
