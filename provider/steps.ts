@@ -170,7 +170,7 @@ function reportAdoption(inputs: AttachmentInputs, attached: readonly Entry[], de
     report(
         `adopting ${plural(adopted.length, "VServer group")} already attached to the scaling group (${named(adopted)}): ` +
             `this resource owns ${adopted.length === 1 ? "it" : "them"} now, and deleting it will detach ${adopted.length === 1 ? "it" : "them"} (ForceDetach=${inputs.forceDetach}). ` +
-            "To keep them attached on delete, set the retainOnDelete resource option or leave them out of vserverGroups",
+            `To keep ${adopted.length === 1 ? "it" : "them"} attached on delete, set the retainOnDelete resource option or leave ${adopted.length === 1 ? "it" : "them"} out of vserverGroups`,
     );
 }
 

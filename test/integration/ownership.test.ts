@@ -182,6 +182,6 @@ it("create reports adoption: how many, what delete will do, and how to avoid it"
     }
     expect(lines).toContain(
         "ess-vserver-groups: adopting 1 VServer group already attached to the scaling group (rsp-0-0:80): this resource owns it now, and deleting it will detach it (ForceDetach=true). " +
-            "To keep them attached on delete, set the retainOnDelete resource option or leave them out of vserverGroups\n",
+            "To keep it attached on delete, set the retainOnDelete resource option or leave it out of vserverGroups\n",
     );
 });
