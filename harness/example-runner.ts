@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { DEMO_FIXTURE, startEmulator, type Emulator, type StateSeed } from "../emulator";
 import { E2EHarness, type OperationResult } from "./e2e";
 import { callCounts } from "./call-log";
+import { emulatorEnv } from "./provider-env";
 
 export const EXAMPLES_DIR = path.resolve(__dirname, "../examples");
 
@@ -44,17 +45,11 @@ export async function runExample(name: string, hooks: ExampleHooks = {}): Promis
     const harness = await E2EHarness.start();
     const reports: StepReport[] = [];
     try {
-        const key = emulator.keys[0];
         hooks.onStart?.(emulator, harness, spec);
         const stack = await harness.stack({
             name,
             project: `example-${name}`,
-            env: {
-                ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
-                ALIBABA_CLOUD_REGION_ID: "cn-hangzhou",
-                ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-                ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-            },
+            env: emulatorEnv(emulator),
         });
         const program = { file: path.join(EXAMPLES_DIR, name, "index.ts") };
         const step = async (stepName: StepName, result: Promise<OperationResult>): Promise<void> => {

@@ -25,6 +25,18 @@ export async function startProviderEmulator(state: StateSeed, env: Record<string
     return emulator;
 }
 
+/** The environment a program (engine, CLI or plugin process) needs to reach an emulator as "the cloud". */
+export function emulatorEnv(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
+    const key = emulator.keys[0];
+    return {
+        ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
+        ALIBABA_CLOUD_REGION_ID: REGION,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
+        ...extra,
+    };
+}
+
 /** Runs the provider's `configure` with an empty stack config: clients are rebuilt from the environment on next use. */
 export async function resetProviderClients(): Promise<void> {
     const none = (key: string): never => {

@@ -12,10 +12,11 @@ import { E2EHarness, nodeBinary, REPO_ROOT } from "../harness/e2e";
 import { callsSection, parallelSection, sizeSection } from "./bench/calls";
 import { log, mark, sec, table, type Ctx } from "./bench/measure";
 import { engineParallel, findings, formatMarkdown, machine } from "./bench/report";
-import { DOC, fixture, LATENCIES, NS, REGION, RUNS, SECTIONS, timingProgram } from "./bench/setup";
+import { DOC, fixture, LATENCIES, NS, RUNS, SECTIONS, timingProgram } from "./bench/setup";
 import { makeStandin, STANDIN_NAME } from "./bench/standin";
 import { probeSection } from "./bench/startup";
 import { timingSection } from "./bench/timing";
+import { emulatorEnv } from "../harness/provider-env";
 
 async function main(): Promise<void> {
     const started = performance.now();
@@ -28,14 +29,7 @@ async function main(): Promise<void> {
         packageName: STANDIN_NAME,
         opTimeoutMs: 600_000,
     });
-    const key = emulator.keys[0];
-    const env = {
-        ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
-        ALIBABA_CLOUD_REGION_ID: REGION,
-        ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-        ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "30",
-    };
+    const env = emulatorEnv(emulator, { ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "30" });
     const ctx: Ctx = { emulator, real, noop, env, goals: [], failed: [] };
     const nodePath = nodeBinary();
     const doc: string[] = ["# Benchmarks", "", ...machine(real.pulumiPath, nodePath), ""];

@@ -5,7 +5,7 @@
 import { startEmulator, type Emulator } from "../../emulator";
 import { toEntries, type Entry, type VServerGroup } from "../../provider/model";
 import { E2EHarness, type E2EStack, type OperationResult, type ResourceOptionsSpec, type ResourceSpec } from "../../harness/e2e";
-import { attachedOf, callCounts, emulatorClient, entry, REGION } from "../../harness/provider-env";
+import { attachedOf, callCounts, emulatorClient, emulatorEnv, entry, REGION } from "../../harness/provider-env";
 
 jest.setTimeout(900_000);
 
@@ -84,16 +84,9 @@ function attached(): Entry[] {
 }
 
 async function newStack(name: string): Promise<E2EStack> {
-    const key = emulator.keys[0];
     return h.stack({
         name,
-        env: {
-            ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
-            ALIBABA_CLOUD_REGION_ID: REGION,
-            ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-            ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-            ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "20",
-        },
+        env: emulatorEnv(emulator, { ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "20" }),
     });
 }
 

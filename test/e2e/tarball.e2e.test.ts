@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEMO_FIXTURE, startEmulator, type Emulator } from "../../emulator";
 import { E2EHarness, REPO_ROOT } from "../../harness/e2e";
+import { emulatorEnv } from "../../harness/provider-env";
 
 jest.setTimeout(600_000);
 
@@ -68,15 +69,9 @@ test("installed from the tarball into a fresh program, it runs pulumi up and des
 
     emulator = await startEmulator({ state: DEMO_FIXTURE });
     harness = await E2EHarness.start({ programRoot: program, preinstalled: true });
-    const key = emulator.keys[0];
     const stack = await harness.stack({
         name: "tarball",
-        env: {
-            ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
-            ALIBABA_CLOUD_REGION_ID: "cn-hangzhou",
-            ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-            ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-        },
+        env: emulatorEnv(emulator),
     });
     const args = {
         scalingGroupId: "asg-demo",

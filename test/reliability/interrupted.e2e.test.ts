@@ -4,7 +4,7 @@
 import { startEmulator, type Emulator } from "../../emulator";
 import type { Entry, VServerGroup } from "../../provider/model";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../../harness/e2e";
-import { attachedOf, emulatorClient } from "../../harness/provider-env";
+import { attachedOf, emulatorClient, emulatorEnv } from "../../harness/provider-env";
 import { until } from "../../harness/until";
 
 jest.setTimeout(600_000);
@@ -73,16 +73,10 @@ afterAll(async () => {
 
 async function killedMidUpdate(name: string): Promise<E2EStack> {
     emulator.control.reset();
-    const key = emulator.keys[0];
     await emulatorClient(emulator).attach("asg-a", [other], false);
     const s = await h.stack({
         name,
-        env: {
-            ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
-            ALIBABA_CLOUD_REGION_ID: REGION,
-            ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-            ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-        },
+        env: emulatorEnv(emulator),
     });
     await s.up(program(before));
     emulator.control.clearCalls();

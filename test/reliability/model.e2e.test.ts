@@ -27,11 +27,11 @@ import {
     injectTracked,
     lastSeq,
     LatencyTracker,
-    REGION,
     rngFor,
     table,
 } from "../../harness/reliability-model";
 import { firstStack, nextStack, allDesired, describeStack, type StackDesired } from "../../harness/reliability-programs";
+import { emulatorEnv } from "../../harness/provider-env";
 
 const ENABLED = process.env.CI === "true" || process.env.RELIABILITY_ENGINE === "1";
 const SEED = Number(process.env.RELIABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -102,7 +102,6 @@ const sameRecord = (a: Record<string, string>, b: Record<string, string>) =>
     async () => {
         emulator = await startEmulator({ state: cloudSeed() });
         h = await E2EHarness.start();
-        const key = emulator.keys[0];
         const figures = {
             sequences: 0,
             steps: 0,
@@ -133,12 +132,7 @@ const sameRecord = (a: Record<string, string>, b: Record<string, string>) =>
                 const tracker = new LatencyTracker(emulator);
                 const s = await h.stack({
                     name: `rel-${i}`,
-                    env: {
-                        ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint,
-                        ALIBABA_CLOUD_REGION_ID: REGION,
-                        ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-                        ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-                    },
+                    env: emulatorEnv(emulator),
                 });
                 const log: string[] = [];
                 const fail = (what: string) =>
