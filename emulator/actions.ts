@@ -1,4 +1,5 @@
 /** What an API action handler gets and returns. */
+import type { Activities } from "./activities";
 import type { BusyCode } from "./faults";
 import type { Params } from "./signature";
 import type { EmulatorState } from "./state";
@@ -12,6 +13,8 @@ export interface ActionContext {
     busy(scalingGroupId: string): BusyCode | undefined;
     /** ClientTokens of successful calls, for idempotency. */
     clientTokens: Set<string>;
+    /** Scaling activities: Force* changes start one; DescribeScalingActivities reads them. */
+    activities: Activities;
 }
 
 /** Returns the response body without RequestId, or throws an ApiError. Must be synchronous. */

@@ -17,12 +17,19 @@
  *   POST   /__emulator/scaling-groups/SG/instances  {instanceId, lifecycleState?}
  *   DELETE /__emulator/scaling-groups/SG/instances/ID
  *   PATCH  /__emulator/load-balancers/LB      LoadBalancerPatch
- *   GET    /__emulator/vserver-groups/ID/backend-servers
+ *   GET    /__emulator/vserver-groups/ID/backend-servers         rsp-, sgp- or lb- (its default group)
+ *   GET    /__emulator/activities[?scalingGroupId=SG]           scaling activities, oldest first
+ *   GET    /__emulator/activities/ID/done                       answers once the activity has ended
+ *   POST   /__emulator/activities/delay        {ms}
+ *   POST   /__emulator/activities/faults       ActivityFault    -> {id}  (the next activity ends Failed/Rejected)
+ *   POST   /__emulator/activities/pause                         activities stay InProgress
+ *   POST   /__emulator/activities/resume
  *   POST   /__emulator/clock                  {offsetMs}
  *   POST   /__emulator/random-seed            {seed}
  *   POST   /__emulator/keys                   AccessKey   (GET lists the access key ids only)
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ActivityFault } from "./activities";
 import type { CallFilter, EmulatorControl, LoadBalancerPatch, ScalingGroupPatch } from "./core";
 import type { BusyWindow, FaultRule } from "./faults";
 import type { Hold } from "./holds";
@@ -112,6 +119,12 @@ function routes(control: EmulatorControl): Route[] {
         ["DELETE", /^scaling-groups\/([^/]+)\/instances\/([^/]+)$/, (m) => control.removeInstance(m[1], m[2])],
         ["PATCH", /^load-balancers\/([^/]+)$/, (m, b) => control.updateLoadBalancer(m[1], object(b) as LoadBalancerPatch)],
         ["GET", /^vserver-groups\/([^/]+)\/backend-servers$/, (m) => control.backendServers(m[1])],
+        ["GET", /^activities$/, (_, __, url) => control.activities(url.searchParams.get("scalingGroupId") ?? undefined)],
+        ["GET", /^activities\/(asa-[^/]+)\/done$/, (m) => control.activityDone(m[1])],
+        ["POST", /^activities\/delay$/, (_, b) => control.setActivityDelay(field(object(b), "ms", "number") as number)],
+        ["POST", /^activities\/faults$/, (_, b) => ({ id: control.failNextActivity(activityFault(object(b))) })],
+        ["POST", /^activities\/pause$/, () => control.pauseActivities()],
+        ["POST", /^activities\/resume$/, () => control.resumeActivities()],
         ["POST", /^clock$/, (_, b) => control.setClockOffset(field(object(b), "offsetMs", "number") as number)],
         ["POST", /^random-seed$/, (_, b) => control.setRandomSeed(field(object(b), "seed", "number") as number)],
         ["GET", /^keys$/, () => control.keys().map((k) => ({ accessKeyId: k.accessKeyId }))],
@@ -140,6 +153,16 @@ function faultRule(o: Json): FaultRule {
         probability: field(o, "probability", "number", true),
         times: field(o, "times", "number", true),
         latencyMs: field(o, "latencyMs", "number", true),
+    };
+}
+
+function activityFault(o: Json): ActivityFault {
+    const status = field(o, "status", "string") as string;
+    if (status !== "Failed" && status !== "Rejected") throw new AdminError(400, `"status" must be "Failed" or "Rejected", got "${status}"`);
+    return {
+        scalingGroupId: field(o, "scalingGroupId", "string", true),
+        status,
+        statusMessage: field(o, "statusMessage", "string") as string,
     };
 }
 

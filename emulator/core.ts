@@ -3,6 +3,7 @@
  * tests (in-process) and the admin HTTP path (CLI mode) use to seed, inspect and disturb it.
  */
 import type { ActionContext, ActionHandler } from "./actions";
+import { Activities, type ActivityFault, DEFAULT_ACTIVITY_DELAY_MS, type ScalingActivity } from "./activities";
 import { ApiError } from "./errors";
 import type { Hold } from "./holds";
 import { Faults, type ActiveBusyWindow, type ActiveFaultRule, type BusyWindow, type FaultRule } from "./faults";
@@ -11,6 +12,7 @@ import {
     addInstance,
     type BackendServer,
     buildState,
+    type DefaultBackendServer,
     DEFAULT_VSERVER_GROUP_QUOTA,
     type EmulatorState,
     findLoadBalancer,
@@ -22,6 +24,7 @@ import {
     type ScalingGroup,
     type StateSeed,
 } from "./state";
+import { deregisterInstance, findServerGroup, registerInstance } from "./traffic";
 
 /** One API call the emulator answered, as `control.calls()` lists it: what a test asserts on. */
 export interface CallRecord {
@@ -66,9 +69,22 @@ export interface EmulatorControl {
     /** A deep copy of the current state. */
     state(): EmulatorState;
     scalingGroup(scalingGroupId: string): ScalingGroup | undefined;
-    /** The backend servers of a VServer group (throws for an unknown id). */
-    backendServers(vServerGroupId: string): BackendServer[];
-    /** An instance joins a scaling group; if InService it is added to every attached VServer group. */
+    /** The backends of a classic load balancer's default server group (throws for an unknown id). */
+    backendServers(loadBalancerId: `lb-${string}`): DefaultBackendServer[];
+    /** The backend servers of a VServer group (`rsp-`) or an ALB/NLB/GWLB server group (`sgp-`); throws for an unknown id. */
+    backendServers(groupId: string): BackendServer[];
+    /** Every scaling activity, oldest first; of one scaling group when given. */
+    activities(scalingGroupId?: string): ScalingActivity[];
+    /** Resolves with the activity once it has ended (Successful, Failed or Rejected); rejects for an unknown id. */
+    activityDone(scalingActivityId: string): Promise<ScalingActivity>;
+    /** How long an activity stays InProgress before it applies its change (default 50 ms; 0 allowed). */
+    setActivityDelay(ms: number): void;
+    /** The next activity (of the group, or any) ends with this status and message and changes nothing; returns its id. */
+    failNextActivity(fault: ActivityFault): number;
+    /** Activities stay InProgress (new ones too) until resumeActivities(). */
+    pauseActivities(): void;
+    resumeActivities(): void;
+    /** An instance joins a scaling group; if InService it is added to every attached VServer group, server group and load balancer. */
     addInstance(scalingGroupId: string, instanceId: string, lifecycleState?: InstanceState): void;
     /** An instance leaves a scaling group and every attached VServer group. */
     removeInstance(scalingGroupId: string, instanceId: string): void;
@@ -100,7 +116,7 @@ export interface EmulatorControl {
     setClockOffset(ms: number): void;
     now(): number;
 
-    /** Back to the initial seed and keys: no calls, faults, nonces, ClientTokens or clock offset. */
+    /** Back to the initial seed and keys: no calls, faults, activities, nonces, ClientTokens or clock offset. */
     reset(): void;
 }
 
@@ -111,6 +127,8 @@ export interface CoreOptions {
     vServerGroupQuota?: number;
     /** PRNG seed for fault probabilities (default 1). */
     randomSeed?: number;
+    /** How long a scaling activity stays InProgress (default 50 ms). */
+    activityDelayMs?: number;
 }
 
 export type Outcome =
@@ -125,8 +143,10 @@ export class EmulatorCore implements EmulatorControl {
     private accessKeys: AccessKey[];
     readonly faultInjector: Faults;
     readonly verifier: SignatureVerifier;
+    private readonly scalingActivities: Activities;
 
     constructor(private readonly options: CoreOptions) {
+        this.scalingActivities = new Activities(options.activityDelayMs ?? DEFAULT_ACTIVITY_DELAY_MS, () => this.now());
         this.accessKeys = options.keys.map((k) => ({ ...k }));
         this.current = this.build(options.state ?? {});
         this.faultInjector = new Faults(options.randomSeed ?? 1);
@@ -147,6 +167,7 @@ export class EmulatorCore implements EmulatorControl {
             state: this.current,
             params,
             clientTokens: this.clientTokens,
+            activities: this.scalingActivities,
             busy: (id) => {
                 const code = this.faultInjector.busy(id, this.now());
                 busy = code !== undefined;
@@ -168,6 +189,7 @@ export class EmulatorCore implements EmulatorControl {
     }
 
     seed(seed: StateSeed): void {
+        this.scalingActivities.clear();
         this.current = this.build(seed);
         this.clientTokens.clear();
     }
@@ -181,18 +203,52 @@ export class EmulatorCore implements EmulatorControl {
         return group && structuredClone(group);
     }
 
-    backendServers(vServerGroupId: string): BackendServer[] {
-        const found = findVServerGroup(this.current, vServerGroupId);
-        if (!found) throw new Error(`unknown VServer group ${vServerGroupId}`);
-        return structuredClone(found.group.backendServers);
+    backendServers(loadBalancerId: `lb-${string}`): DefaultBackendServer[];
+    backendServers(groupId: string): BackendServer[];
+    backendServers(groupId: string): BackendServer[] | DefaultBackendServer[] {
+        const found =
+            findVServerGroup(this.current, groupId)?.group ??
+            findServerGroup(this.current, groupId) ??
+            findLoadBalancer(this.current, groupId);
+        if (!found) throw new Error(`unknown VServer group, server group or load balancer ${groupId}`);
+        return structuredClone(found.backendServers);
+    }
+
+    activities(scalingGroupId?: string): ScalingActivity[] {
+        return this.scalingActivities.list().filter((a) => scalingGroupId === undefined || a.scalingGroupId === scalingGroupId);
+    }
+
+    activityDone(scalingActivityId: string): Promise<ScalingActivity> {
+        return this.scalingActivities.done(scalingActivityId);
+    }
+
+    setActivityDelay(ms: number): void {
+        this.scalingActivities.setDelay(ms);
+    }
+
+    failNextActivity(fault: ActivityFault): number {
+        if (fault.scalingGroupId !== undefined) this.group(fault.scalingGroupId);
+        return this.scalingActivities.failNext(fault);
+    }
+
+    pauseActivities(): void {
+        this.scalingActivities.pause();
+    }
+
+    resumeActivities(): void {
+        this.scalingActivities.resume();
     }
 
     addInstance(scalingGroupId: string, instanceId: string, lifecycleState: InstanceState = "InService"): void {
-        addInstance(this.current, this.group(scalingGroupId), instanceId, lifecycleState);
+        const group = this.group(scalingGroupId);
+        addInstance(this.current, group, instanceId, lifecycleState);
+        if (lifecycleState === "InService") registerInstance(this.current, group, instanceId);
     }
 
     removeInstance(scalingGroupId: string, instanceId: string): void {
-        removeInstance(this.current, this.group(scalingGroupId), instanceId);
+        const group = this.group(scalingGroupId);
+        removeInstance(this.current, group, instanceId);
+        deregisterInstance(this.current, group, instanceId);
     }
 
     updateScalingGroup(scalingGroupId: string, patch: ScalingGroupPatch): void {
@@ -276,6 +332,7 @@ export class EmulatorCore implements EmulatorControl {
         this.clockOffset = 0;
         this.accessKeys = this.options.keys.map((k) => ({ ...k }));
         this.faultInjector.setSeed(this.options.randomSeed ?? 1);
+        this.scalingActivities.setDelay(this.options.activityDelayMs ?? DEFAULT_ACTIVITY_DELAY_MS);
     }
 
     private group(scalingGroupId: string): ScalingGroup {

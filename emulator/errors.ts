@@ -79,6 +79,13 @@ export const errors = {
     vServerGroupQuotaExceeded: () =>
         new ApiError(400, "QuotaExceeded.VServerGroup", "The number of VServer groups attached to the scaling group exceeds the quota."),
 
+    // ESS traffic sources (AttachServerGroups, AttachLoadBalancers)
+    serverGroupNotFound: () => new ApiError(404, "InvalidServerGroupId.NotFound", "The specified server group does not exist."),
+    serverGroupQuotaExceeded: () =>
+        new ApiError(400, "QuotaExceeded.ServerGroup", "The number of server groups attached to the scaling group exceeds the quota."),
+    loadBalancerQuotaExceeded: () =>
+        new ApiError(400, "QuotaExceeded.LoadBalancer", "The number of load balancers attached to the scaling group exceeds the quota."),
+
     // SLB
     slbLoadBalancerNotFound: () => new ApiError(400, "InvalidLoadBalancerId.NotFound", "The specified LoadBalancerId does not exist."),
     vServerGroupNotFound: () => new ApiError(404, "InvalidVServerGroupId.NotFound", "The specified VServerGroupId does not exist."),

@@ -5,7 +5,10 @@
  * `VServerGroups.N.VServerGroupAttributes.M.*` and answers plain arrays (`ScalingGroups[]`).
  */
 import { type ActionContext, type ActionHandler, boolean, indices, integer, required } from "./actions";
+import { type Dialect, DIALECT_2014, DIALECT_2022 } from "./dialect";
 import { ApiError, errors } from "./errors";
+import { describeScalingActivities } from "./ess-activities";
+import { describeTraffic, trafficActions } from "./ess-traffic";
 import type { Params } from "./signature";
 import {
     attach,
@@ -24,36 +27,6 @@ export const MAX_LOAD_BALANCERS_PER_CALL = 5;
 export const MAX_VSERVER_GROUPS_PER_LOAD_BALANCER = 5;
 export const MAX_SCALING_GROUP_IDS = 20;
 export const MAX_PAGE_SIZE = 50;
-
-/** What differs between the two versions: list parameter names and how response lists are shaped. */
-interface Dialect {
-    /** `VServerGroup` (2014-08-28) or `VServerGroups` (2022-02-22). */
-    group: string;
-    /** `VServerGroupAttribute` or `VServerGroupAttributes`. */
-    attribute: string;
-    /** `ScalingGroupId` or `ScalingGroupIds`. */
-    scalingGroupIds: string;
-    /** 2022-02-22 marks VServerGroups required; 2014-08-28 marks VServerGroup.N.* optional. */
-    groupsRequired: boolean;
-    /** `{ Item: [...] }` (2014-08-28) or the bare array (2022-02-22). */
-    list(item: string, values: unknown[]): unknown;
-}
-
-const DIALECT_2014: Dialect = {
-    group: "VServerGroup",
-    attribute: "VServerGroupAttribute",
-    scalingGroupIds: "ScalingGroupId",
-    groupsRequired: false,
-    list: (item, values) => ({ [item]: values }),
-};
-
-const DIALECT_2022: Dialect = {
-    group: "VServerGroups",
-    attribute: "VServerGroupAttributes",
-    scalingGroupIds: "ScalingGroupIds",
-    groupsRequired: true,
-    list: (_item, values) => values,
-};
 
 /** Reads the VServer group entries; a (VServerGroupId, Port) given twice keeps the first. */
 function parseEntries(params: Params, dialect: Dialect, withWeight: boolean): Attachment[] {
@@ -160,7 +133,6 @@ function describeGroup(group: ScalingGroup, dialect: Dialect): Record<string, un
         VpcId: group.vpcId,
         VSwitchId: group.vSwitchIds[0] ?? "",
         VSwitchIds: dialect.list("VSwitchId", group.vSwitchIds),
-        LoadBalancerIds: dialect.list("LoadBalancerId", group.loadBalancerIds),
         DBInstanceIds: dialect.list("DBInstanceId", []),
         RemovalPolicies: dialect.list("RemovalPolicy", ["OldestScalingConfiguration", "OldestInstance"]),
         MultiAZPolicy: "PRIORITY",
@@ -168,6 +140,7 @@ function describeGroup(group: ScalingGroup, dialect: Dialect): Record<string, un
         GroupType: "ECS",
         ScalingPolicy: "release",
         GroupDeletionProtection: false,
+        ...describeTraffic(group, dialect),
         VServerGroups: dialect.list(
             "VServerGroup",
             [...byLoadBalancer].map(([loadBalancerId, attachments]) => ({
@@ -209,6 +182,8 @@ function actions(dialect: Dialect): Record<string, ActionHandler> {
         AttachVServerGroups: attachVServerGroups(dialect),
         DetachVServerGroups: detachVServerGroups(dialect),
         DescribeScalingGroups: describeScalingGroups(dialect),
+        DescribeScalingActivities: describeScalingActivities(dialect),
+        ...trafficActions(dialect),
     };
 }
 
@@ -216,6 +191,13 @@ export const essActions: Record<string, ActionHandler> = actions(DIALECT_2014);
 export const essActions2022: Record<string, ActionHandler> = actions(DIALECT_2022);
 
 /** Actions that change a scaling group (and so are subject to busy windows). */
-export const ESS_MUTATING_ACTIONS: readonly string[] = ["AttachVServerGroups", "DetachVServerGroups"];
+export const ESS_MUTATING_ACTIONS: readonly string[] = [
+    "AttachVServerGroups",
+    "DetachVServerGroups",
+    "AttachServerGroups",
+    "DetachServerGroups",
+    "AttachLoadBalancers",
+    "DetachLoadBalancers",
+];
 
 export { ApiError };

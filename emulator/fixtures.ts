@@ -43,5 +43,13 @@ export const DEMO_FIXTURE: StateSeed = {
                 { vServerGroupId: "rsp-api-9090", vServerGroupName: "api-9090" },
             ],
         },
+        // A classic load balancer attached whole (AttachLoadBalancers): its default server group.
+        { loadBalancerId: "lb-classic", loadBalancerName: "classic", regionId: DEMO_REGION },
+    ],
+    serverGroups: [
+        { serverGroupId: "sgp-alb-web", serverGroupName: "alb-web", type: "ALB", regionId: DEMO_REGION },
+        { serverGroupId: "sgp-alb-api", serverGroupName: "alb-api", type: "ALB", regionId: DEMO_REGION },
+        { serverGroupId: "sgp-nlb-tcp", serverGroupName: "nlb-tcp", type: "NLB", regionId: DEMO_REGION },
+        { serverGroupId: "sgp-gwlb-fw", serverGroupName: "gwlb-fw", type: "GWLB", regionId: DEMO_REGION },
     ],
 };

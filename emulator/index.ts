@@ -2,6 +2,8 @@ export { startEmulator, generateKey, type Emulator, type EmulatorOptions } from 
 export type { EmulatorControl, CallRecord, CallFilter, ScalingGroupPatch, LoadBalancerPatch } from "./core";
 export type { FaultRule, FaultKind, ActiveFaultRule, BusyWindow, BusyCode, ActiveBusyWindow } from "./faults";
 export type { Hold } from "./holds";
+export type { ScalingActivity, ActivityFault, ActivityStatus } from "./activities";
+export { DEFAULT_ACTIVITY_DELAY_MS } from "./activities";
 export type { AccessKey } from "./signature";
 export type {
     StateSeed,
@@ -13,6 +15,11 @@ export type {
     LoadBalancer,
     SlbVServerGroup,
     BackendServer,
+    DefaultBackendServer,
+    ServerGroup,
+    ServerGroupSeed,
+    ServerGroupAttachment,
+    ServerGroupType,
     Attachment,
     Instance,
     InstanceState,

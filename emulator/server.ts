@@ -30,6 +30,8 @@ export interface EmulatorOptions {
     vServerGroupQuota?: number;
     /** PRNG seed for fault probabilities (default 1). */
     randomSeed?: number;
+    /** How long a scaling activity (Attach/Detach calls with Force*) stays InProgress (default 50 ms; 0 allowed). */
+    activityDelayMs?: number;
     /** Larger request bodies are refused with 413 RequestEntityTooLarge (default 8 MiB). */
     maxRequestBytes?: number;
 }
@@ -206,6 +208,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         state: options.state,
         vServerGroupQuota: options.vServerGroupQuota,
         randomSeed: options.randomSeed,
+        activityDelayMs: options.activityDelayMs,
     });
     const limit = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     const server = createServer((req, res) => {

@@ -55,8 +55,8 @@ const describeLoadBalancerAttribute: ActionHandler = (ctx) => {
         ListenerPorts: { ListenerPort: ports },
         ListenerPortsAndProtocol: { ListenerPortAndProtocol: ports.map((p) => ({ ListenerPort: p, ListenerProtocol: "http" })) },
         ListenerPortsAndProtocal: { ListenerPortAndProtocal: ports.map((p) => ({ ListenerPort: p, ListenerProtocal: "http" })) },
-        // The default server group; ESS adds instances to VServer groups, not here.
-        BackendServers: { BackendServer: [] },
+        // The default server group: AttachLoadBalancers with ForceAttach registers instances here.
+        BackendServers: { BackendServer: lb.backendServers.map((b) => ({ ServerId: b.serverId, Weight: b.weight, Type: b.type })) },
         Tags: { Tag: [] },
     };
 };

@@ -31,6 +31,20 @@ export interface Attachment {
     weight: number;
 }
 
+/** The kinds of server group AttachServerGroups takes. */
+export type ServerGroupType = "ALB" | "NLB" | "GWLB";
+
+/** One server group attachment: identity is (serverGroupId, type, port). */
+export interface ServerGroupAttachment {
+    /** `sgp-...` */
+    serverGroupId: string;
+    type: ServerGroupType;
+    /** The backend port (GWLB takes none: always 6081). */
+    port: number;
+    /** The weight instances are registered with (GWLB takes none: undefined). */
+    weight?: number;
+}
+
 /** An ESS scaling group, as DescribeScalingGroups shows it. */
 export interface ScalingGroup {
     /** `asg-...` */
@@ -43,8 +57,16 @@ export interface ScalingGroup {
     /** Empty for a classic-network group. */
     vpcId: string;
     vSwitchIds: string[];
-    /** Load balancers attached whole (AttachLoadBalancers), not through VServer groups. */
+    /** Classic load balancers attached whole (AttachLoadBalancers): their default server group. */
     loadBalancerIds: string[];
+    /** The weight ESS registers instances with in each attached load balancer's default group (default 50). */
+    loadBalancerWeights: Record<string, number>;
+    /** ALB/NLB/GWLB server groups attached (AttachServerGroups). */
+    serverGroups: ServerGroupAttachment[];
+    /** Max number of attached classic load balancers (default 5). */
+    loadBalancerQuota: number;
+    /** Max number of attached ALB/NLB/GWLB server groups (default 5). */
+    serverGroupQuota: number;
     /** As DescribeScalingGroups shows it, e.g. 2024-01-01T00:00Z. */
     creationTime: string;
     /** A scaling activity is running: changes are refused with IncorrectScalingGroupStatus. */
@@ -75,6 +97,18 @@ export interface SlbVServerGroup {
     backendServers: BackendServer[];
 }
 
+/** A backend of a classic load balancer's default server group (no port: listeners pick it). */
+export type DefaultBackendServer = Omit<BackendServer, "port">;
+
+/** An ALB, NLB or GWLB server group (`sgp-...`) and its backends. */
+export interface ServerGroup {
+    serverGroupId: string;
+    serverGroupName: string;
+    type: ServerGroupType;
+    regionId: string;
+    backendServers: BackendServer[];
+}
+
 /** A Classic Load Balancer (SLB), as DescribeLoadBalancers shows it. */
 export interface LoadBalancer {
     /** `lb-...` */
@@ -95,6 +129,8 @@ export interface LoadBalancer {
     healthCheck: boolean;
     /** Its VServer groups. */
     vServerGroups: SlbVServerGroup[];
+    /** Its default server group: what AttachLoadBalancers with ForceAttach registers instances in. */
+    backendServers: DefaultBackendServer[];
 }
 
 /** The whole emulated cloud. */
@@ -103,6 +139,8 @@ export interface EmulatorState {
     scalingGroups: ScalingGroup[];
     /** Every load balancer, all regions. */
     loadBalancers: LoadBalancer[];
+    /** Every ALB/NLB/GWLB server group, all regions. */
+    serverGroups: ServerGroup[];
 }
 
 /** Seed input: the same shapes with defaults for everything but ids and region. */
@@ -118,6 +156,13 @@ export interface ScalingGroupSeed {
     vpcId?: string;
     vSwitchIds?: string[];
     loadBalancerIds?: string[];
+    /** Weights of attached load balancers (default 50 each). */
+    loadBalancerWeights?: Record<string, number>;
+    serverGroups?: ServerGroupAttachment[];
+    /** Default 5. */
+    loadBalancerQuota?: number;
+    /** Default 5. */
+    serverGroupQuota?: number;
     /** Default: when the state was built. */
     creationTime?: string;
     activityInProgress?: boolean;
@@ -150,6 +195,17 @@ export interface LoadBalancerSeed {
     createTime?: string;
     healthCheck?: boolean;
     vServerGroups?: Array<string | VServerGroupSeed>;
+    /** The default server group's backends. */
+    backendServers?: Array<{ serverId: string; weight?: number }>;
+}
+
+/** Seed input of an ALB/NLB/GWLB server group. */
+export interface ServerGroupSeed {
+    serverGroupId: string;
+    type: ServerGroupType;
+    regionId: string;
+    serverGroupName?: string;
+    backendServers?: Array<Omit<BackendServer, "type" | "weight"> & { weight?: number; type?: "ecs" }>;
 }
 
 /** The cloud an emulator starts with (and `control.reset()` returns to). */
@@ -158,10 +214,14 @@ export interface StateSeed {
     scalingGroups?: ScalingGroupSeed[];
     /** Load balancers to create. */
     loadBalancers?: LoadBalancerSeed[];
+    /** ALB/NLB/GWLB server groups to create. */
+    serverGroups?: ServerGroupSeed[];
 }
 
 export const DEFAULT_VSERVER_GROUP_QUOTA = 5;
 export const DEFAULT_WEIGHT = 50;
+export const DEFAULT_LOAD_BALANCER_QUOTA = 5;
+export const DEFAULT_SERVER_GROUP_QUOTA = 5;
 
 /** Minute precision, as ESS and SLB print times: 2024-01-01T00:00Z. */
 export function apiTime(date: Date): string {
@@ -188,6 +248,12 @@ export function buildState(seed: StateSeed, defaultQuota = DEFAULT_VSERVER_GROUP
             vpcId: g.vpcId ?? "",
             vSwitchIds: [...(g.vSwitchIds ?? [])],
             loadBalancerIds: [...(g.loadBalancerIds ?? [])],
+            loadBalancerWeights: Object.fromEntries(
+                (g.loadBalancerIds ?? []).map((id) => [id, g.loadBalancerWeights?.[id] ?? DEFAULT_WEIGHT]),
+            ),
+            serverGroups: (g.serverGroups ?? []).map((a) => ({ ...a })),
+            loadBalancerQuota: g.loadBalancerQuota ?? DEFAULT_LOAD_BALANCER_QUOTA,
+            serverGroupQuota: g.serverGroupQuota ?? DEFAULT_SERVER_GROUP_QUOTA,
             creationTime: g.creationTime ?? now,
             activityInProgress: g.activityInProgress ?? false,
             vServerGroupQuota: g.vServerGroupQuota ?? defaultQuota,
@@ -223,6 +289,23 @@ export function buildState(seed: StateSeed, defaultQuota = DEFAULT_VSERVER_GROUP
                     })),
                 };
             }),
+            backendServers: (lb.backendServers ?? []).map((b) => ({
+                serverId: b.serverId,
+                weight: b.weight ?? DEFAULT_WEIGHT,
+                type: "ecs" as const,
+            })),
+        })),
+        serverGroups: (seed.serverGroups ?? []).map((sg) => ({
+            serverGroupId: sg.serverGroupId,
+            serverGroupName: sg.serverGroupName ?? sg.serverGroupId,
+            type: sg.type,
+            regionId: sg.regionId,
+            backendServers: (sg.backendServers ?? []).map((b) => ({
+                serverId: b.serverId,
+                port: b.port,
+                weight: b.weight ?? DEFAULT_WEIGHT,
+                type: "ecs" as const,
+            })),
         })),
     };
 }

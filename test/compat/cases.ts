@@ -38,6 +38,8 @@ function describedGroup(list: (item: string, values: unknown[]) => unknown): Rec
         VSwitchId: "vsw-a",
         VSwitchIds: list("VSwitchId", ["vsw-a", "vsw-b"]),
         LoadBalancerIds: list("LoadBalancerId", ["lb-classic"]),
+        LoadBalancerConfigs: list("LoadBalancerConfig", [{ LoadBalancerId: "lb-classic", Weight: 50 }]),
+        ServerGroups: list("ServerGroup", []),
         DBInstanceIds: list("DBInstanceId", []),
         RemovalPolicies: list("RemovalPolicy", ["OldestScalingConfiguration", "OldestInstance"]),
         MultiAZPolicy: "PRIORITY",
