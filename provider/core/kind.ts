@@ -44,8 +44,8 @@ export interface Kind<E extends KindEntry> {
     list(entries: readonly E[]): unknown[];
     /** As few calls as the action's per-call limits allow. */
     split(entries: readonly E[]): E[][];
-    /** The request parameters naming `entries` (one call's worth); weights only when attaching. */
-    params(entries: readonly E[], attaching: boolean): Record<string, string>;
+    /** The request parameters naming `entries` (one call's worth); weights only when attaching; `force` is the call's Force* flag. */
+    params(entries: readonly E[], attaching: boolean, force: boolean): Record<string, string>;
     /** The entries of this kind that one DescribeScalingGroups scaling group lists. */
     attached(scalingGroup: Body): E[];
     /** An entry in a progress line (`rsp-1:80`). */

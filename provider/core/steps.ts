@@ -170,7 +170,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
                 `detaching ${plural(batch.entries.length, kind.noun)} from ${sg} in ${plural(calls.length, "call")} (ForceDetach=${batch.forceDetach}${batch.why})`,
             );
             for (const call of calls) {
-                const params = { ForceDetach: String(batch.forceDetach), ...kind.params(call, false) };
+                const params = { ForceDetach: String(batch.forceDetach), ...kind.params(call, false, batch.forceDetach) };
                 await send(client, inputs, kind.detachAction, params, `detaching ${plural(call.length, kind.noun)}`);
                 for (const e of call) known.delete(key(e));
                 noteDetached(id, scope(inputs), keys(call));
@@ -182,7 +182,11 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
                 `attaching ${plural(changes.attach.length, kind.noun)} to ${sg} in ${plural(calls.length, "call")} (ForceAttach=${inputs.forceAttach})`,
             );
             for (const call of calls) {
-                const params = { ForceAttach: String(inputs.forceAttach), ClientToken: randomUUID(), ...kind.params(call, true) };
+                const params = {
+                    ForceAttach: String(inputs.forceAttach),
+                    ClientToken: randomUUID(),
+                    ...kind.params(call, true, inputs.forceAttach),
+                };
                 try {
                     await send(client, inputs, kind.attachAction, params, `attaching ${plural(call.length, kind.noun)}`);
                 } catch (err) {
