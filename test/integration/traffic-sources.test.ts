@@ -57,9 +57,9 @@ describe("server groups", () => {
         expect(counts.DescribeScalingActivities).toBeGreaterThanOrEqual(1);
         const [attach] = emulator.control.calls({ action: "AttachServerGroups" });
         expect(attach.params).toMatchObject({ "ServerGroup.2.Type": "GWLB", ForceAttach: "true" });
-        expect(Object.keys(attach.params).filter((k) => k.startsWith("ServerGroup.1."))).toEqual([
-            "ServerGroup.1.ServerGroupId",
-            "ServerGroup.1.Type",
+        expect(Object.keys(attach.params).filter((k) => k.startsWith("ServerGroup.2."))).toEqual([
+            "ServerGroup.2.ServerGroupId",
+            "ServerGroup.2.Type",
         ]);
     });
 
