@@ -1,7 +1,7 @@
 // The server-group and load-balancer kinds, pure parts: validation (the bad-input tables), canonical
 // shapes, planning, per-call splitting, parameter encoding, reading DescribeScalingGroups, preview
 // lines; and the scaling-activity wait with a fake clock.
-import { serverGroups, serverGroupParams, toServerGroupEntries, type ServerGroupEntry } from "../../provider/kinds/server-groups";
+import { serverGroups, serverGroupParams, type ServerGroupEntry } from "../../provider/kinds/server-groups";
 import { loadBalancers, loadBalancerParams, toLoadBalancerEntries } from "../../provider/kinds/load-balancers";
 import { changesBetween, reconcile } from "../../provider/core/changes";
 import { linesOf } from "../../provider/core/preview";
