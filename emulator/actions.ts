@@ -11,8 +11,8 @@ export interface ActionContext {
     params: Params;
     /** The busy-window code for a change on this scaling group now, if any (consumes one call). */
     busy(scalingGroupId: string): BusyCode | undefined;
-    /** ClientTokens of successful calls, for idempotency. */
-    clientTokens: Set<string>;
+    /** ClientTokens of successful calls and what they answered, for idempotency. */
+    clientTokens: Map<string, Record<string, unknown>>;
     /** Scaling activities: Force* changes start one; DescribeScalingActivities reads them. */
     activities: Activities;
 }

@@ -49,10 +49,14 @@ export class Activities {
     private nextFaultId = 1;
     private paused = false;
 
+    private delayMs = DEFAULT_ACTIVITY_DELAY_MS;
+
     constructor(
-        private delayMs: number,
+        delayMs: number,
         private readonly now: () => number,
-    ) {}
+    ) {
+        this.setDelay(delayMs);
+    }
 
     setDelay(ms: number): void {
         if (!Number.isFinite(ms) || ms < 0) throw new Error(`activity delay must be a number of ms >= 0, got ${ms}`);

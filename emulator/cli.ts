@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * ess-emulator [--port 8080] [--hostname 127.0.0.1] [--state fixture.json] [--quota 5] [--seed 1]
- *              [--access-key-id ID --access-key-secret SECRET]
+ *              [--activity-delay-ms 50] [--access-key-id ID --access-key-secret SECRET]
  *
  * Without --state the embedded demo fixture is loaded. Without a key pair one is generated
  * (or taken from ESS_EMULATOR_ACCESS_KEY_ID / ESS_EMULATOR_ACCESS_KEY_SECRET). Prints the
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
             state: { type: "string" },
             quota: { type: "string" },
             seed: { type: "string" },
+            "activity-delay-ms": { type: "string" },
             "access-key-id": { type: "string" },
             "access-key-secret": { type: "string" },
             help: { type: "boolean", short: "h" },
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     if (values.help) {
         process.stdout.write(
             "usage: ess-emulator [--port 8080] [--hostname 127.0.0.1] [--state fixture.json] [--quota 5] [--seed 1]\n" +
-                "                    [--access-key-id ID --access-key-secret SECRET]\n",
+                "                    [--activity-delay-ms 50] [--access-key-id ID --access-key-secret SECRET]\n",
         );
         return;
     }
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
         keys: [key],
         vServerGroupQuota: number(values.quota),
         randomSeed: number(values.seed),
+        activityDelayMs: number(values["activity-delay-ms"]),
     });
     process.stdout.write(
         [

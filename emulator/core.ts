@@ -139,7 +139,7 @@ export class EmulatorCore implements EmulatorControl {
     private log: CallRecord[] = [];
     private seq = 0;
     private clockOffset = 0;
-    private clientTokens = new Set<string>();
+    private clientTokens = new Map<string, Record<string, unknown>>();
     private accessKeys: AccessKey[];
     readonly faultInjector: Faults;
     readonly verifier: SignatureVerifier;

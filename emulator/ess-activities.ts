@@ -1,7 +1,7 @@
 /**
- * DescribeScalingActivities, in both API versions:
- *   https://www.alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2014-08-28-describescalingactivities
- *   https://www.alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2022-02-22-describescalingactivities
+ * DescribeScalingActivities, in both API versions (fields as in the reference text carried by the
+ * SDK models aliyun/alibabacloud-csharp-sdk ess-20220222/core/Models/DescribeScalingActivities*.cs;
+ * facts in docs/ess-traffic-sources.md).
  * Newest first; ScalingActivityId.N (ScalingActivityIds.N) or ScalingGroupId names what to list.
  */
 import { type ActionHandler, indices, integer, required } from "./actions";

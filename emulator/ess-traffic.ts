@@ -6,6 +6,7 @@
  *   AttachLoadBalancers / DetachLoadBalancers: classic load balancers' default server groups
  *     https://www.alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2014-08-28-attachloadbalancers
  *     https://alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2022-02-22-attachloadbalancers
+ *   DetachServerGroups: https://alibabacloud.com/help/en/auto-scaling/developer-reference/api-ess-2022-02-22-detachservergroups
  * A server group change with ForceAttach/ForceDetach, and a load balancer change with Async=true
  * (as the pages say: ScalingActivityId "is returned only if you set Async to true"), is a scaling
  * activity: the answer carries its ScalingActivityId and the change (entries, and backends when
@@ -74,6 +75,21 @@ function change(
     return { ScalingActivityId: ctx.activities.start(group.scalingGroupId, description, count, apply) };
 }
 
+/** The answer to a ClientToken seen before on this action and group, if any; checked before any state check. */
+function repeated(ctx: ActionContext, action: string, group: ScalingGroup): { key?: string; answer?: Record<string, unknown> } {
+    const token = ctx.params.ClientToken;
+    if (!token) return {};
+    if (token.length > 64 || !/^[\x20-\x7e]+$/.test(token)) throw errors.invalidParameter("ClientToken");
+    const key = `${action}\n${group.scalingGroupId}\n${token}`;
+    return { key, answer: ctx.clientTokens.get(key) };
+}
+
+/** Keeps the answer of a call with a ClientToken: a retry gets it again (same ScalingActivityId), changing nothing. */
+function remember(ctx: ActionContext, key: string | undefined, answer: Record<string, unknown>): Record<string, unknown> {
+    if (key) ctx.clientTokens.set(key, answer);
+    return answer;
+}
+
 function requireList(ctx: ActionContext, name: string): void {
     if (!Object.keys(ctx.params).some((k) => k.startsWith(`${name}.`))) throw errors.missingParameter(name);
 }
@@ -111,6 +127,8 @@ const attachServerGroupsAction =
         const group = target(ctx, true);
         const force = boolean(ctx.params, "ForceAttach") ?? false;
         const entries = parseServerGroups(ctx, dialect, true);
+        const { key, answer } = repeated(ctx, "AttachServerGroups", group);
+        if (answer) return answer;
         checkChangeable(ctx, group, force);
         entries.forEach((entry, i) => {
             const found = findServerGroup(ctx.state, entry.serverGroupId);
@@ -120,8 +138,12 @@ const attachServerGroupsAction =
         const added = entries.filter((e) => !group.serverGroups.some((a) => sameServerGroupAttachment(a, e)));
         if (group.serverGroups.length + added.length > group.serverGroupQuota) throw errors.serverGroupQuotaExceeded();
         const ids = entries.map((e) => e.serverGroupId).join(", ");
-        return change(ctx, group, force, `Attach server groups ${ids} and add instances to them`, () =>
-            attachServerGroups(ctx.state, group, entries, force),
+        return remember(
+            ctx,
+            key,
+            change(ctx, group, force, `Attach server groups ${ids} and add instances to them`, () =>
+                attachServerGroups(ctx.state, group, entries, force),
+            ),
         );
     };
 
@@ -131,10 +153,16 @@ const detachServerGroupsAction =
         const group = target(ctx, true);
         const force = boolean(ctx.params, "ForceDetach") ?? false;
         const entries = parseServerGroups(ctx, dialect, false);
+        const { key, answer } = repeated(ctx, "DetachServerGroups", group);
+        if (answer) return answer;
         checkChangeable(ctx, group, force);
         const ids = entries.map((e) => e.serverGroupId).join(", ");
-        return change(ctx, group, force, `Detach server groups ${ids} and remove instances from them`, () =>
-            detachServerGroups(ctx.state, group, entries, force),
+        return remember(
+            ctx,
+            key,
+            change(ctx, group, force, `Detach server groups ${ids} and remove instances from them`, () =>
+                detachServerGroups(ctx.state, group, entries, force),
+            ),
         );
     };
 
@@ -168,6 +196,8 @@ const attachLoadBalancersAction =
         const force = boolean(ctx.params, "ForceAttach") ?? false;
         const async = boolean(ctx.params, "Async") ?? false;
         const configs = parseLoadBalancers(ctx, dialect, true);
+        const { key, answer } = repeated(ctx, "AttachLoadBalancers", group);
+        if (answer) return answer;
         checkChangeable(ctx, group, async);
         for (const { loadBalancerId } of configs) {
             const lb = findLoadBalancer(ctx.state, loadBalancerId);
@@ -179,8 +209,12 @@ const attachLoadBalancersAction =
         const added = configs.filter((c) => !group.loadBalancerIds.includes(c.loadBalancerId));
         if (group.loadBalancerIds.length + added.length > group.loadBalancerQuota) throw errors.loadBalancerQuotaExceeded();
         const ids = configs.map((c) => c.loadBalancerId).join(", ");
-        return change(ctx, group, async, `Attach load balancers ${ids} and add instances to their default server groups`, () =>
-            attachLoadBalancers(ctx.state, group, configs, force),
+        return remember(
+            ctx,
+            key,
+            change(ctx, group, async, `Attach load balancers ${ids} and add instances to their default server groups`, () =>
+                attachLoadBalancers(ctx.state, group, configs, force),
+            ),
         );
     };
 
@@ -191,13 +225,15 @@ const detachLoadBalancersAction =
         const force = boolean(ctx.params, "ForceDetach") ?? false;
         const async = boolean(ctx.params, "Async") ?? false;
         const ids = parseLoadBalancers(ctx, dialect, false).map((c) => c.loadBalancerId);
+        const { key, answer } = repeated(ctx, "DetachLoadBalancers", group);
+        if (answer) return answer;
         checkChangeable(ctx, group, async);
-        return change(
+        return remember(
             ctx,
-            group,
-            async,
-            `Detach load balancers ${ids.join(", ")} and remove instances from their default server groups`,
-            () => detachLoadBalancers(ctx.state, group, ids, force),
+            key,
+            change(ctx, group, async, `Detach load balancers ${ids.join(", ")} and remove instances from their default server groups`, () =>
+                detachLoadBalancers(ctx.state, group, ids, force),
+            ),
         );
     };
 

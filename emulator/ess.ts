@@ -92,7 +92,7 @@ const attachVServerGroups =
         if (token && ctx.clientTokens.has(token)) return {};
         checkAttachable(ctx, group, entries);
         attach(ctx.state, group, entries, force);
-        if (token) ctx.clientTokens.add(token);
+        if (token) ctx.clientTokens.set(token, {});
         return {};
     };
 

@@ -57,6 +57,22 @@ describe.each(VERSIONS)("AttachServerGroups / DetachServerGroups (%s)", (version
         expect((await bed.described(version, "asg-demo")).serverGroups.map((g) => g.ServerGroupId)).toEqual(["sgp-nlb-tcp", "sgp-alb-web"]);
     });
 
+    it("a retry with the same ClientToken answers the same ScalingActivityId and starts no second activity", async () => {
+        bed.emu.control.pauseActivities();
+        const first = await attach([ALB], { ForceAttach: true, ClientToken: "token-1" });
+        const retry = await attach([ALB], { ForceAttach: true, ClientToken: "token-1" });
+        expect(retry.ScalingActivityId).toBe(first.ScalingActivityId);
+        expect(bed.emu.control.activities()).toHaveLength(1);
+        // Another token is another request: refused while the first activity runs.
+        expect(await attachError([ALB], { ForceAttach: true, ClientToken: "token-2" })).toMatchObject({
+            code: "ScalingActivityInProgress",
+        });
+        expect(await attachError([ALB], { ClientToken: "x".repeat(65) })).toMatchObject({
+            code: "InvalidParameter",
+            message: expect.stringContaining("ClientToken"),
+        });
+    });
+
     it("a Failed activity reports its message and changes nothing", async () => {
         bed.emu.control.failNextActivity({
             scalingGroupId: "asg-demo",
