@@ -35,6 +35,8 @@ export interface Kind<E extends KindEntry> {
     readonly field: string;
     readonly attachAction: string;
     readonly detachAction: string;
+    /** The detach action takes a ClientToken too (retries of a lost answer then name the same activity). */
+    readonly detachTakesClientToken: boolean;
     /** The identity of an entry, without its weight. */
     key(e: E): string;
     compare(a: E, b: E): number;

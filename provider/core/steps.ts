@@ -170,7 +170,8 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
                 `detaching ${plural(batch.entries.length, kind.noun)} from ${sg} in ${plural(calls.length, "call")} (ForceDetach=${batch.forceDetach}${batch.why})`,
             );
             for (const call of calls) {
-                const params = { ForceDetach: String(batch.forceDetach), ...kind.params(call, false, batch.forceDetach) };
+                const token: Record<string, string> = kind.detachTakesClientToken ? { ClientToken: randomUUID() } : {};
+                const params = { ForceDetach: String(batch.forceDetach), ...token, ...kind.params(call, false, batch.forceDetach) };
                 await send(client, inputs, kind.detachAction, params, `detaching ${plural(call.length, kind.noun)}`);
                 for (const e of call) known.delete(key(e));
                 noteDetached(id, scope(inputs), keys(call));

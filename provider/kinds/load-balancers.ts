@@ -99,6 +99,7 @@ export const loadBalancers: Kind<LoadBalancerEntry> = {
     field: "loadBalancers",
     attachAction: "AttachLoadBalancers",
     detachAction: "DetachLoadBalancers",
+    detachTakesClientToken: true,
     key: (e) => e.loadBalancerId,
     compare,
     entries: toLoadBalancerEntries,

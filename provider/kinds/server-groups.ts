@@ -156,6 +156,7 @@ export const serverGroups: Kind<ServerGroupEntry> = {
     field: "serverGroups",
     attachAction: "AttachServerGroups",
     detachAction: "DetachServerGroups",
+    detachTakesClientToken: true,
     key,
     compare,
     entries: toServerGroupEntries,

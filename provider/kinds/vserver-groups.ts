@@ -13,6 +13,7 @@ export const vserverGroups: Kind<Entry> = {
     field: "vserverGroups",
     attachAction: "AttachVServerGroups",
     detachAction: "DetachVServerGroups",
+    detachTakesClientToken: false,
     key: entryKey,
     compare: compareEntries,
     entries: (list) => toEntries(list as VServerGroup[]),

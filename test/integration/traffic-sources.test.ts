@@ -80,6 +80,10 @@ describe("server groups", () => {
         expect(backends("sgp-alb-web")).toEqual(["i-demo-1:80:60", "i-demo-2:80:60"]);
         const counts = callCounts(emulator);
         expect([counts.DetachServerGroups, counts.AttachServerGroups]).toEqual([1, 1]);
+        // Both carry a ClientToken: a retry after a lost answer names the same scaling activity.
+        for (const action of ["DetachServerGroups", "AttachServerGroups"]) {
+            expect(emulator.control.calls({ action })[0].params.ClientToken).toMatch(/^[0-9a-f-]{36}$/);
+        }
     });
 
     it("a weight change with forceAttach=false detaches with ForceDetach=false: the instances stay behind the group", async () => {
