@@ -19,6 +19,16 @@ export interface ScalingGroup {
     attached: Entry[];
 }
 
+/** A scaling activity, as DescribeScalingActivities lists it. */
+export interface ScalingActivity {
+    scalingActivityId: string;
+    /** InProgress, Successful, Warning, Failed or Rejected. */
+    statusCode: string;
+    statusMessage: string;
+    /** 0..100. */
+    progress: number;
+}
+
 export interface EssClientOptions {
     region: string;
     endpoint: Endpoint;
@@ -62,20 +72,25 @@ function list(container: unknown, key: string): Body[] {
     return Array.isArray(value) ? (value as Body[]) : [];
 }
 
+/** The VServer groups one scaling group of a DescribeScalingGroups answer lists. */
+export function vserverGroupsIn(sg: Body): Entry[] {
+    return list(sg.VServerGroups, "VServerGroup").flatMap((g) =>
+        list(g.VServerGroupAttributes, "VServerGroupAttribute").map((a) => ({
+            loadbalancerId: String(g.LoadBalancerId),
+            vserverGroupId: String(a.VServerGroupId),
+            port: Number(a.Port),
+            weight: Number(a.Weight),
+        })),
+    );
+}
+
 /** Reads the DescribeScalingGroups answer into plain scaling groups with flat entry lists. */
 export function parseScalingGroups(body: Body): ScalingGroup[] {
     return list(body.ScalingGroups, "ScalingGroup").map((sg) => ({
         scalingGroupId: String(sg.ScalingGroupId),
         regionId: String(sg.RegionId),
         lifecycleState: String(sg.LifecycleState),
-        attached: list(sg.VServerGroups, "VServerGroup").flatMap((g) =>
-            list(g.VServerGroupAttributes, "VServerGroupAttribute").map((a) => ({
-                loadbalancerId: String(g.LoadBalancerId),
-                vserverGroupId: String(a.VServerGroupId),
-                port: Number(a.Port),
-                weight: Number(a.Weight),
-            })),
-        ),
+        attached: vserverGroupsIn(sg),
     }));
 }
 
@@ -120,24 +135,37 @@ export class EssClient {
 
     /** The scaling groups with these ids that exist in the region (absent ids are not an error). */
     async describeScalingGroups(ids: readonly string[]): Promise<ScalingGroup[]> {
-        const found: ScalingGroup[] = [];
+        return parseScalingGroups({ ScalingGroups: { ScalingGroup: await this.listings(ids) } });
+    }
+
+    /** The scaling group, or undefined when it is gone: not listed, or being deleted (LifecycleState Deleting). */
+    async describeScalingGroup(id: string): Promise<ScalingGroup | undefined> {
+        const listing = await this.describeListing(id);
+        return listing && parseScalingGroups({ ScalingGroups: { ScalingGroup: [listing] } })[0];
+    }
+
+    /**
+     * The scaling group as DescribeScalingGroups lists it (each kind reads its own slice), or undefined
+     * when it is gone: not listed, or being deleted (LifecycleState Deleting).
+     */
+    async describeListing(id: string): Promise<Body | undefined> {
+        const listing = (await this.listings([id])).find((g) => String(g.ScalingGroupId) === id);
+        return listing?.LifecycleState === "Deleting" ? undefined : listing;
+    }
+
+    private async listings(ids: readonly string[]): Promise<Body[]> {
+        const found: Body[] = [];
         for (let i = 0; i < ids.length; i += DESCRIBE_IDS_PER_CALL) {
             const params: Params = { PageSize: String(DESCRIBE_PAGE_SIZE) };
             ids.slice(i, i + DESCRIBE_IDS_PER_CALL).forEach((id, n) => (params[`ScalingGroupId.${n + 1}`] = id));
             for (let page = 1; ; page++) {
                 const body = await this.call("DescribeScalingGroups", { ...params, PageNumber: String(page) });
-                const groups = parseScalingGroups(body);
+                const groups = list(body.ScalingGroups, "ScalingGroup");
                 found.push(...groups);
                 if (groups.length === 0 || page * DESCRIBE_PAGE_SIZE >= Number(body.TotalCount ?? 0)) break;
             }
         }
         return found;
-    }
-
-    /** The scaling group, or undefined when it is gone: not listed, or being deleted (LifecycleState Deleting). */
-    async describeScalingGroup(id: string): Promise<ScalingGroup | undefined> {
-        const group = (await this.describeScalingGroups([id])).find((g) => g.scalingGroupId === id);
-        return group?.lifecycleState === "Deleting" ? undefined : group;
     }
 
     /** One AttachVServerGroups call (≤ 5 load balancers × 5 groups). Retries reuse one ClientToken. */
@@ -157,6 +185,31 @@ export class EssClient {
             ForceDetach: String(forceDetach),
             ...vserverGroupParams(entries, false),
         });
+    }
+
+    /**
+     * One Attach or Detach call of any kind (`params` name its entries, its force flag and, when
+     * attaching, a ClientToken that retries reuse). Answers the scaling activity it started, if any.
+     */
+    async change(action: string, scalingGroupId: string, params: Params): Promise<string | undefined> {
+        const body = await this.call(action, { ScalingGroupId: scalingGroupId, ...params });
+        return typeof body.ScalingActivityId === "string" && body.ScalingActivityId ? body.ScalingActivityId : undefined;
+    }
+
+    /** The scaling activity, or undefined when DescribeScalingActivities does not list it (yet). */
+    async describeScalingActivity(scalingGroupId: string, scalingActivityId: string): Promise<ScalingActivity | undefined> {
+        const body = await this.call("DescribeScalingActivities", {
+            ScalingGroupId: scalingGroupId,
+            "ScalingActivityId.1": scalingActivityId,
+        });
+        const found = list(body.ScalingActivities, "ScalingActivity").find((a) => a.ScalingActivityId === scalingActivityId);
+        if (!found) return undefined;
+        return {
+            scalingActivityId,
+            statusCode: String(found.StatusCode ?? "InProgress"),
+            statusMessage: String(found.StatusMessage ?? ""),
+            progress: Number(found.Progress ?? 0),
+        };
     }
 
     /** The LifecycleState one Describe attempt shows ("absent" when not listed), or undefined if that attempt failed. */

@@ -1,5 +1,5 @@
 // Failures as the engine shows them: check failures it can place, and errors said once.
-import type { CheckFailure } from "./validate";
+import type { CheckFailure } from "./core/checks";
 
 /** More check failures than this are summed up in one line: 500 bad entries are one mistake repeated. */
 export const MAX_CHECK_FAILURES = 20;

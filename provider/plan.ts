@@ -1,7 +1,6 @@
 // Pure planning: entry sets, their differences, and how to split them into API calls.
 // Nothing here does I/O or knows about Pulumi's runtime.
 import {
-    containsUnknown,
     entryKey,
     MAX_GROUPS_PER_LOAD_BALANCER,
     MAX_LOAD_BALANCERS_PER_CALL,
@@ -11,32 +10,23 @@ import {
     type AttachmentInputs,
     type AttachmentState,
     type Entry,
+    type VServerGroup,
 } from "./model";
+import { changesBetween, diffOf, reconcile, sameSet, stillAttached, type Changes as CoreChanges, type DiffPlan } from "./core/changes";
 
 /** True when both lists hold the same entries, weights included, in any order. */
 export function sameEntries(a: readonly Entry[], b: readonly Entry[]): boolean {
-    const { detach, attach } = planChanges(a, b);
-    return detach.length === 0 && attach.length === 0;
+    return sameSet(entryKey, a, b);
 }
 
-export interface Changes {
-    /** Entries to detach: no longer wanted, or wanted with another weight. */
-    detach: Entry[];
-    /** Entries to attach: wanted and not attached with that weight. */
-    attach: Entry[];
-}
+export type Changes = CoreChanges<Entry>;
 
 /**
  * What turns `current` into `desired`. A weight change is a detach of the old entry and an
  * attach of the new one, because ESS cannot change the weight of an attached group.
  */
 export function planChanges(current: readonly Entry[], desired: readonly Entry[]): Changes {
-    const wanted = new Map(desired.map((e) => [entryKey(e), e]));
-    const present = new Map(current.map((e) => [entryKey(e), e]));
-    return {
-        detach: current.filter((e) => wanted.get(entryKey(e))?.weight !== e.weight),
-        attach: desired.filter((e) => present.get(entryKey(e))?.weight !== e.weight),
-    };
+    return changesBetween(entryKey, current, desired);
 }
 
 /**
@@ -44,17 +34,12 @@ export function planChanges(current: readonly Entry[], desired: readonly Entry[]
  * wants are looked at: anything else attached to the group belongs to someone else and is left alone.
  */
 export function planReconcile(attached: readonly Entry[], owned: readonly Entry[], desired: readonly Entry[]): Changes {
-    const relevant = new Set([...owned, ...desired].map(entryKey));
-    return planChanges(
-        attached.filter((e) => relevant.has(entryKey(e))),
-        desired,
-    );
+    return reconcile(entryKey, attached, owned, desired);
 }
 
 /** The owned entries that are still attached, with the weight they are attached with. */
 export function ownedAttached(attached: readonly Entry[], owned: readonly Entry[]): Entry[] {
-    const ownedKeys = new Set(owned.map(entryKey));
-    return attached.filter((e) => ownedKeys.has(entryKey(e))).sort(compareEntries);
+    return stillAttached(entryKey, compareEntries, attached, owned);
 }
 
 /**
@@ -87,11 +72,7 @@ export function splitIntoCalls(entries: readonly Entry[]): Entry[][] {
     return calls;
 }
 
-export interface DiffPlan {
-    changes: boolean;
-    /** Properties whose change needs a new resource. */
-    replaces: string[];
-}
+export type { DiffPlan };
 
 /**
  * The engine's diff, computed without any API call. A new region or scaling group means a new
@@ -99,9 +80,5 @@ export interface DiffPlan {
  * Values not known yet during preview count as changed.
  */
 export function planDiff(olds: AttachmentState, news: AttachmentInputs): DiffPlan {
-    const replaces = (["region", "scalingGroupId"] as const).filter((field) => containsUnknown(news[field]) || olds[field] !== news[field]);
-    const entriesChanged =
-        containsUnknown(news.vserverGroups) || !sameEntries(toEntries(olds.vserverGroups), toEntries(news.vserverGroups));
-    const flagsChanged = olds.forceAttach !== news.forceAttach || olds.forceDetach !== news.forceDetach;
-    return { changes: replaces.length > 0 || entriesChanged || flagsChanged, replaces };
+    return diffOf<Entry>({ field: "vserverGroups", key: entryKey, entries: (list) => toEntries(list as VServerGroup[]) }, olds, news);
 }

@@ -1,41 +1,20 @@
-// What a preview tells a reviewer, per entry. The engine shows a list diff by position, so removing
-// one entry reads as every later entry changing into the next one; these lines name each entry the
-// update will detach or attach, with the force flag it will send. Pure: no I/O, no API call.
-import { containsUnknown, toEntries, type AttachmentInputs, type AttachmentState, type Entry } from "./model";
-import { planChanges } from "./plan";
+// The preview lines of the VServer kind (see core/preview.ts).
+import { linesOf } from "./core/preview";
+import { entryKey, toEntries, type AttachmentInputs, type AttachmentState, type Entry, type VServerGroup } from "./model";
 
-function show(e: Entry): string {
+/** `lb-1/rsp-1 port 80 weight 50`: an entry in a preview line. */
+export function shownEntry(e: Entry): string {
     return `${e.loadbalancerId}/${e.vserverGroupId} port ${e.port} weight ${e.weight}`;
 }
 
 /**
  * One line per entry the update will change, e.g. `detach lb-api/rsp-api-8080 port 8080 weight 30
  * (ForceDetach=true)`. Empty when the entries stay as they are, or when they are not known yet.
- * `olds` is the state: after a refresh found an entry detached out of band, it lacks that entry,
- * and the line shows the update attaching it again.
  */
 export function previewLines(olds: AttachmentState, news: AttachmentInputs): string[] {
-    if (containsUnknown(news.vserverGroups) || olds.region !== news.region || olds.scalingGroupId !== news.scalingGroupId) return [];
-    const { detach, attach } = planChanges(toEntries(olds.vserverGroups), toEntries(news.vserverGroups));
-    const reattached = new Map(attach.map((e) => [`${e.loadbalancerId}/${e.vserverGroupId}/${e.port}`, e]));
-    const lines: string[] = [];
-    for (const e of detach) {
-        const again = reattached.get(`${e.loadbalancerId}/${e.vserverGroupId}/${e.port}`);
-        if (again) {
-            // A weight change: ESS cannot re-weight an attached group. Without forceAttach the
-            // instances stay behind the load balancer (ForceDetach=false) rather than be stranded.
-            const forceDetach = news.forceAttach && news.forceDetach;
-            lines.push(
-                `re-weight ${show(e)} -> weight ${again.weight}: detach (ForceDetach=${forceDetach}), then attach (ForceAttach=${news.forceAttach})`,
-            );
-            reattached.delete(`${e.loadbalancerId}/${e.vserverGroupId}/${e.port}`);
-        } else {
-            lines.push(`detach ${show(e)} (ForceDetach=${news.forceDetach})`);
-        }
-    }
-    for (const e of reattached.values()) lines.push(`attach ${show(e)} (ForceAttach=${news.forceAttach})`);
-    for (const flag of ["forceAttach", "forceDetach"] as const) {
-        if (lines.length === 0 && olds[flag] !== news[flag]) lines.push(`${flag} ${olds[flag]} -> ${news[flag]}: recorded, no API call`);
-    }
-    return lines;
+    return linesOf<Entry>(
+        { field: "vserverGroups", key: entryKey, entries: (list) => toEntries(list as VServerGroup[]), shown: shownEntry },
+        olds,
+        news,
+    );
 }

@@ -1,85 +1,12 @@
 // Pure input rules. Every failure names the field path, the value it got and the rule it broke.
-import { containsUnknown, toEntries, toVServerGroups, UNKNOWN, type AttachmentInputs, type VServerGroup } from "./model";
+import { Checker, isRecord, isUnknown, type CheckFailure } from "./core/checks";
+import { containsUnknown, toEntries, toVServerGroups, type AttachmentInputs, type VServerGroup } from "./model";
 
-export interface CheckFailure {
-    property: string;
-    reason: string;
-}
+export type { CheckFailure };
 
 const TOP_LEVEL_FIELDS = ["scalingGroupId", "region", "vserverGroups", "forceAttach", "forceDetach"];
 const GROUP_FIELDS = ["loadbalancerId", "vserverAttributes"];
 const ATTRIBUTE_FIELDS = ["vserverGroupId", "port", "weight"];
-const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
-
-function show(value: unknown): string {
-    if (value === undefined) return "undefined";
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function isUnknown(value: unknown): boolean {
-    return value === UNKNOWN;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-class Checker {
-    readonly failures: CheckFailure[] = [];
-
-    fail(path: string, value: unknown, rule: string): void {
-        this.failures.push({ property: path, reason: `${path} is ${show(value)}: ${rule}` });
-    }
-
-    noUnknownFields(path: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
-        for (const key of Object.keys(obj)) {
-            if (key === "__provider" && path === "") continue;
-            if (!allowed.includes(key)) {
-                const field = path ? `${path}.${key}` : key;
-                this.fail(field, obj[key], `unknown field; allowed fields are ${allowed.join(", ")}`);
-            }
-        }
-    }
-
-    id(path: string, value: unknown): value is string {
-        if (isUnknown(value)) return false;
-        if (typeof value !== "string" || value.length === 0) {
-            this.fail(path, value, "must be a non-empty string");
-            return false;
-        }
-        if (!ID_PATTERN.test(value)) {
-            this.fail(path, value, "must be an Alibaba Cloud resource ID (letters, digits, '-', '_', '.', ':'; no spaces)");
-            return false;
-        }
-        return true;
-    }
-
-    integer(path: string, value: unknown, min: number, max: number): value is number {
-        if (isUnknown(value)) return false;
-        if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-            this.fail(path, value, `must be an integer from ${min} to ${max}`);
-            return false;
-        }
-        return true;
-    }
-
-    boolean(path: string, value: unknown): void {
-        if (value !== undefined && !isUnknown(value) && typeof value !== "boolean") {
-            this.fail(path, value, "must be a boolean (true or false)");
-        }
-    }
-
-    list(path: string, value: unknown): value is unknown[] {
-        if (isUnknown(value)) return false;
-        if (!Array.isArray(value) || value.length === 0) {
-            this.fail(path, value, "must be a non-empty list");
-            return false;
-        }
-        return true;
-    }
-}
 
 function checkAttributes(c: Checker, path: string, value: unknown): void {
     if (!c.list(path, value)) return;
@@ -141,18 +68,7 @@ export function validateInputs(raw: unknown, fallbackRegion: string | undefined)
         return { failures: c.failures };
     }
     c.noUnknownFields("", raw, TOP_LEVEL_FIELDS);
-    c.id("scalingGroupId", raw.scalingGroupId);
-
-    const region = raw.region ?? fallbackRegion;
-    if (region === undefined) {
-        c.fail(
-            "region",
-            region,
-            "no region is set: give the `region` input, or set config alicloud:region, or env ALIBABA_CLOUD_REGION_ID",
-        );
-    } else if (!isUnknown(region) && (typeof region !== "string" || !REGION_PATTERN.test(region))) {
-        c.fail("region", region, "must be a region ID such as cn-hangzhou");
-    }
+    const region = c.scalingGroup(raw, fallbackRegion);
 
     const groups = raw.vserverGroups;
     if (c.list("vserverGroups", groups)) {

@@ -15,6 +15,8 @@ const PACKAGE = "pulumi-alicloud-ess-vserver-groups";
 const PACKAGE_ENTRIES: Record<string, string> = {
     [PACKAGE]: "provider/index.ts",
     [`${PACKAGE}/provider`]: "provider/steps.ts",
+    [`${PACKAGE}/provider/server-groups`]: "provider/server-groups.ts",
+    [`${PACKAGE}/provider/load-balancers`]: "provider/load-balancers.ts",
     [`${PACKAGE}/emulator`]: "emulator/index.ts",
 };
 /** Top folder → the top folders it must never import. */

@@ -3,13 +3,13 @@
 // only after the program has registered the rest. So right before a Detach the provider can tell
 // whether another resource of the stack still declares the entry (a rename, `up --replace`, a move
 // between resources, a duplicate declaration) and leave it attached for that resource.
-import { entryKey, type Entry } from "../model";
+// Entries are compared by key (`Kind.key`); the scope names the kind, so kinds never meet.
 
-/** Where entries live: one scaling group of one region. */
+/** Where entries live: one kind of traffic source on one scaling group of one region. */
 export type Scope = string;
 
-export function scopeOf(s: { region: string; scalingGroupId: string }): Scope {
-    return `${s.region}/${s.scalingGroupId}`;
+export function scopeOf(s: { region: string; scalingGroupId: string }, kind: string): Scope {
+    return `${kind}:${s.region}/${s.scalingGroupId}`;
 }
 
 /** Resource id → the scope and entry keys it declares (from diff, create, update or read). */
@@ -17,15 +17,19 @@ const claims = new Map<string, { scope: Scope; keys: Set<string> }>();
 /** Scope → entry key → the resource that detached it during this run. */
 const detached = new Map<Scope, Map<string, string>>();
 
-/** Forgets everything: a new engine run starts with `configure`. */
-export function resetOwnership(): void {
-    claims.clear();
-    detached.clear();
+/**
+ * Forgets what resources of `kind` declared: a new engine run starts with `configure`, which the
+ * plugin calls once per kind (per serialized provider), so one kind's configure keeps the others'.
+ */
+export function resetOwnership(kind?: string): void {
+    const ofKind = (scope: Scope) => kind === undefined || scope.startsWith(`${kind}:`);
+    for (const [id, c] of claims) if (ofKind(c.scope)) claims.delete(id);
+    for (const scope of detached.keys()) if (ofKind(scope)) detached.delete(scope);
 }
 
 /** Records that resource `id` declares `entries` on `scope` (replacing what it declared before). */
-export function claim(id: string, scope: Scope, entries: readonly Entry[]): void {
-    claims.set(id, { scope, keys: new Set(entries.map(entryKey)) });
+export function claim(id: string, scope: Scope, keys: readonly string[]): void {
+    claims.set(id, { scope, keys: new Set(keys) });
 }
 
 /** The resource is gone: it declares nothing any more. */
@@ -33,27 +37,27 @@ export function release(id: string): void {
     claims.delete(id);
 }
 
-/** The entries that some resource other than `id` declares on `scope`. */
-export function claimedByOthers(id: string, scope: Scope, entries: readonly Entry[]): Entry[] {
+/** The keys among `keys` that some resource other than `id` declares on `scope`. */
+export function claimedByOthers(id: string, scope: Scope, keys: readonly string[]): string[] {
     const others = new Set<string>();
     for (const [owner, c] of claims) if (owner !== id && c.scope === scope) for (const k of c.keys) others.add(k);
-    return entries.filter((e) => others.has(entryKey(e)));
+    return keys.filter((k) => others.has(k));
 }
 
 /** Notes detaches, so that another resource declaring the same entries re-attaches them. */
-export function noteDetached(id: string, scope: Scope, entries: readonly Entry[]): void {
+export function noteDetached(id: string, scope: Scope, keys: readonly string[]): void {
     let byKey = detached.get(scope);
     if (!byKey) detached.set(scope, (byKey = new Map()));
-    for (const e of entries) byKey.set(entryKey(e), id);
+    for (const k of keys) byKey.set(k, id);
 }
 
-export function noteAttached(scope: Scope, entries: readonly Entry[]): void {
+export function noteAttached(scope: Scope, keys: readonly string[]): void {
     const byKey = detached.get(scope);
-    for (const e of entries) byKey?.delete(entryKey(e));
+    for (const k of keys) byKey?.delete(k);
 }
 
-/** The entries among `entries` that another resource detached during this run. */
-export function detachedByOthers(id: string, scope: Scope, entries: readonly Entry[]): Entry[] {
+/** The keys among `keys` that another resource detached during this run. */
+export function detachedByOthers(id: string, scope: Scope, keys: readonly string[]): string[] {
     const byKey = detached.get(scope);
-    return byKey ? entries.filter((e) => (byKey.get(entryKey(e)) ?? id) !== id) : [];
+    return byKey ? keys.filter((k) => (byKey.get(k) ?? id) !== id) : [];
 }

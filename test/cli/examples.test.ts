@@ -99,3 +99,33 @@ test("examples/many-groups: 28 entries attach in 2 calls; dropping lb-many-7 det
     expect(r.steps.change.calls).toEqual({ DescribeScalingGroups: 1, DetachVServerGroups: 1 });
     expect(r.steps.destroy.calls).toEqual({ DetachVServerGroups: 2 });
 });
+
+test("examples/server-groups: ALB, NLB and GWLB attached in 1 call (an activity waited for); dropping the NLB group detaches it with ForceDetach", async () => {
+    const r = await run(path.join(EXAMPLES_DIR, "server-groups"), "server-groups");
+    expectQuietSteps(r);
+    expect(r.steps.up.attached).toEqual([
+        "asg-demo:sgp-alb-api:8080",
+        "asg-demo:sgp-alb-web:80",
+        "asg-demo:sgp-gwlb-fw:6081",
+        "asg-demo:sgp-nlb-tcp:9000",
+    ]);
+    expect(r.steps.up.backends["sgp-nlb-tcp"]).toEqual(["i-demo-1:9000", "i-demo-2:9000"]);
+    expect(r.steps.up.calls).toMatchObject({ DescribeScalingGroups: 1, AttachServerGroups: 1 });
+    expect(r.steps.up.calls.DescribeScalingActivities).toBeGreaterThanOrEqual(1);
+    expect(r.steps["change-preview"].result.output).toContain("will detach NLB sgp-nlb-tcp port 9000 weight 30 (ForceDetach=true)");
+    expect(r.steps.change.attached).not.toContain("asg-demo:sgp-nlb-tcp:9000");
+    expect(r.steps.change.backends["sgp-nlb-tcp"]).toEqual([]);
+    expect(r.steps.change.calls).toMatchObject({ DescribeScalingGroups: 1, DetachServerGroups: 1 });
+    expect(r.steps.destroy.backends["sgp-alb-web"]).toEqual([]);
+});
+
+test("examples/load-balancers: lb-classic attached with its instances; a new weight re-attaches it", async () => {
+    const r = await run(path.join(EXAMPLES_DIR, "load-balancers"), "load-balancers");
+    expectQuietSteps(r);
+    expect(r.steps.up.attached).toEqual(["asg-demo:lb-classic"]);
+    expect(r.steps.up.backends["lb-classic"]).toEqual(["i-demo-1:50", "i-demo-2:50"]);
+    expect(r.steps["change-preview"].result.output).toContain("will re-weight lb-classic weight 50 -> weight 80");
+    expect(r.steps.change.backends["lb-classic"]).toEqual(["i-demo-1:80", "i-demo-2:80"]);
+    expect(r.steps.change.calls).toMatchObject({ DescribeScalingGroups: 1, DetachLoadBalancers: 1, AttachLoadBalancers: 1 });
+    expect(r.steps.destroy.backends["lb-classic"]).toBeUndefined();
+});

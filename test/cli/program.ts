@@ -12,9 +12,9 @@ export interface StepSnapshot {
     result: CliResult;
     /** API calls the step made, by action. */
     calls: Record<string, number>;
-    /** What the emulator holds afterwards: `scalingGroup:vserverGroup:port`, sorted. */
+    /** What the emulator holds afterwards: `scalingGroup:vserverGroup|serverGroup:port`, `scalingGroup:loadBalancer`, sorted. */
     attached: string[];
-    /** Backend servers (`instance:port`) of each VServer group afterwards. */
+    /** Backend servers (`instance:port`, `instance:weight` in a classic default group) of each VServer group, server group and load balancer afterwards. */
     backends: Record<string, string[]>;
 }
 
@@ -25,13 +25,21 @@ export function snapshotOf(emulator: Emulator, step: string, result: CliResult):
         result,
         calls: callCounts(emulator),
         attached: state.scalingGroups
-            .flatMap((g) => g.vServerGroups.map((a) => `${g.scalingGroupId}:${a.vServerGroupId}:${a.port}`))
+            .flatMap((g) => [
+                ...g.vServerGroups.map((a) => `${g.scalingGroupId}:${a.vServerGroupId}:${a.port}`),
+                ...g.serverGroups.map((a) => `${g.scalingGroupId}:${a.serverGroupId}:${a.port}`),
+                ...g.loadBalancerIds.map((id) => `${g.scalingGroupId}:${id}`),
+            ])
             .sort(),
-        backends: Object.fromEntries(
-            state.loadBalancers.flatMap((lb) =>
+        backends: Object.fromEntries([
+            ...state.loadBalancers.flatMap((lb) =>
                 lb.vServerGroups.map((v) => [v.vServerGroupId, v.backendServers.map((b) => `${b.serverId}:${b.port}`).sort()]),
             ),
-        ),
+            ...state.serverGroups.map((sg) => [sg.serverGroupId, sg.backendServers.map((b) => `${b.serverId}:${b.port}`).sort()]),
+            ...state.loadBalancers
+                .filter((lb) => lb.backendServers.length > 0)
+                .map((lb) => [lb.loadBalancerId, lb.backendServers.map((b) => `${b.serverId}:${b.weight}`).sort()]),
+        ]),
     };
     emulator.control.clearCalls();
     return snapshot;

@@ -45,11 +45,13 @@ test("the tarball holds built JS, type declarations, README and package.json onl
     const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n").sort();
     for (const file of listing)
         expect(file).toMatch(
-            /^package\/(package\.json|README\.md|LICENSE|dist\/(provider|provider\/core|emulator)\/[\w-]+(\.js|\.d\.ts))$/,
+            /^package\/(package\.json|README\.md|LICENSE|dist\/(provider|provider\/core|provider\/kinds|provider\/resources|emulator)\/[\w-]+(\.js|\.d\.ts))$/,
         );
     expect(listing).toContain("package/dist/provider/index.js");
     expect(listing).toContain("package/dist/provider/index.d.ts");
     expect(listing).toContain("package/dist/provider/steps.js"); // the "./provider" export users' state requires
+    expect(listing).toContain("package/dist/provider/server-groups.js"); // "./provider/server-groups"
+    expect(listing).toContain("package/dist/provider/load-balancers.js"); // "./provider/load-balancers"
     expect(listing).toContain("package/dist/emulator/cli.js");
 });
 

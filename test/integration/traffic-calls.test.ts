@@ -1,0 +1,84 @@
+// API calls against the minimum for the server-group and load-balancer kinds: ⌈n/5⌉ Attach or
+// Detach calls and one Describe per change, and with the emulator's activity delay at 0 one or two
+// DescribeScalingActivities polls per forced call (the first poll may come before the emulator's
+// 0 ms timer ends the activity; the second, 200 ms later, never does).
+import type { Emulator } from "../../emulator";
+import * as sgSteps from "../../provider/server-groups";
+import * as lbSteps from "../../provider/load-balancers";
+import type { Attachment } from "../../provider/core/kind";
+import { callCounts, REGION, startProviderEmulator } from "../../harness/provider-env";
+
+let emulator: Emulator;
+const N_SERVER_GROUPS = 12;
+const N_LOAD_BALANCERS = 7;
+const none = (key: string): never => {
+    throw new Error(`no stack config ${key} in tests`);
+};
+
+beforeAll(async () => {
+    emulator = await startProviderEmulator({
+        scalingGroups: [
+            { scalingGroupId: "asg-1", regionId: REGION, instances: ["i-1", "i-2"], serverGroupQuota: 50, loadBalancerQuota: 50 },
+        ],
+        loadBalancers: Array.from({ length: N_LOAD_BALANCERS }, (_, i) => ({ loadBalancerId: `lb-${i}`, regionId: REGION })),
+        serverGroups: Array.from({ length: N_SERVER_GROUPS }, (_, i) => ({
+            serverGroupId: `sgp-${String(i).padStart(2, "0")}`,
+            type: i % 2 ? ("NLB" as const) : ("ALB" as const),
+            regionId: REGION,
+        })),
+    });
+    emulator.control.setActivityDelay(0);
+});
+afterAll(() => emulator.close());
+beforeEach(async () => {
+    for (const s of [sgSteps, lbSteps]) await s.configure({ config: { get: () => undefined, require: none } });
+    emulator.control.reset();
+    emulator.control.setActivityDelay(0);
+    emulator.control.clearCalls();
+});
+
+const inputs = (field: string, list: unknown[], force: boolean) =>
+    ({ scalingGroupId: "asg-1", region: REGION, [field]: list, forceAttach: force, forceDetach: force }) as Attachment;
+const serverGroupList = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ serverGroupId: `sgp-${String(i).padStart(2, "0")}`, type: i % 2 ? "NLB" : "ALB", port: 80 }));
+const loadBalancerList = (n: number) => Array.from({ length: n }, (_, i) => ({ loadBalancerId: `lb-${i}` }));
+
+describe.each([
+    ["server groups", sgSteps, "serverGroups", serverGroupList(N_SERVER_GROUPS), "AttachServerGroups", "DetachServerGroups"],
+    ["load balancers", lbSteps, "loadBalancers", loadBalancerList(N_LOAD_BALANCERS), "AttachLoadBalancers", "DetachLoadBalancers"],
+] as const)("%s", (_name, steps, field, list, attach, detach) => {
+    const chunks = Math.ceil(list.length / 5);
+
+    it(`create and destroy of ${list.length} entries: 1 Describe + ${chunks} Attach, then ${chunks} Detach; no poll without Force*`, async () => {
+        const { id, outs } = await steps.create(inputs(field, [...list], false));
+        expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 1, [attach]: chunks });
+        emulator.control.clearCalls();
+        await steps.delete(id, outs as Attachment);
+        expect(callCounts(emulator)).toEqual({ [detach]: chunks });
+    });
+
+    it("with Force*: one or two DescribeScalingActivities polls per call when the activity ends at once", async () => {
+        const polls = (counts: Record<string, number>) => {
+            const n = counts.DescribeScalingActivities;
+            expect(n).toBeGreaterThanOrEqual(chunks);
+            expect(n).toBeLessThanOrEqual(2 * chunks);
+            return n;
+        };
+        const { id, outs } = await steps.create(inputs(field, [...list], true));
+        const created = callCounts(emulator);
+        expect({ ...created, DescribeScalingActivities: 0 }).toEqual({
+            DescribeScalingGroups: 1,
+            [attach]: chunks,
+            DescribeScalingActivities: 0,
+        });
+        const attachPolls = polls(created);
+        emulator.control.clearCalls();
+        await steps.delete(id, outs as Attachment);
+        const deleted = callCounts(emulator);
+        expect({ ...deleted, DescribeScalingActivities: 0 }).toEqual({ [detach]: chunks, DescribeScalingActivities: 0 });
+        const detachPolls = polls(deleted);
+        console.log(
+            `${_name}: ${list.length} entries, ${chunks} calls each way; polls: ${attachPolls} for ${chunks} attach activities, ${detachPolls} for ${chunks} detach activities (delay 0)`,
+        );
+    });
+});
