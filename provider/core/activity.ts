@@ -19,6 +19,9 @@ export const MAX_POLL_DELAY_MS = 5_000;
 const ENDED_WELL = new Set(["Successful", "Warning"]);
 const ENDED_BADLY = new Set(["Failed", "Rejected"]);
 
+/** The activity had not ended when the budget ran out: its change may still land. */
+export class ActivityStillRunning extends Error {}
+
 export interface ActivityHooks {
     sleep?: (ms: number) => Promise<void>;
     now?: () => number;
@@ -56,7 +59,7 @@ export async function waitForActivity(
         if (line !== shown) report(`waiting for scaling activity ${activityId} (${what}): ${line}`);
         shown = line;
         if (now() + delay >= deadline) {
-            throw new Error(
+            throw new ActivityStillRunning(
                 `scaling activity ${activityId} (${what}) is still ${status} after ${Math.round(policy.totalTimeoutMs / 1000)}s: ` +
                     "check it with DescribeScalingActivities, then run `pulumi up` again (or raise ALIBABA_CLOUD_ESS_RETRY_TIMEOUT)",
             );

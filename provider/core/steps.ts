@@ -4,7 +4,7 @@
 // state (stack config, clients) exists only at run time and is never serialized into a user's state.
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { waitForActivity } from "./activity";
+import { ActivityStillRunning, waitForActivity } from "./activity";
 import { reconcile, sameSet, stillAttached, diffOf, type Changes } from "./changes";
 import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./config";
 import { EssError, isScalingGroupGone } from "./errors";
@@ -118,13 +118,20 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
      * they are handed over (no longer owned, left attached). A re-weighted entry is still detached and
      * re-attached: one attachment has one weight, and every resource declaring it declares the new one.
      */
-    function leaveOthersTheirs(id: string, inputs: Attachment, changes: Changes<E>, known: Map<string, E>): Changes<E> {
+    function leaveOthersTheirs(
+        id: string,
+        inputs: Attachment,
+        changes: Changes<E>,
+        known: Map<string, E>,
+        handedOver: Set<string> = new Set(),
+    ): Changes<E> {
         const reattached = new Set(keys(changes.attach));
         const candidates = changes.detach.filter((e) => !reattached.has(key(e)));
         const sharedKeys = new Set(claimedByOthers(id, scope(inputs), keys(candidates)));
         if (sharedKeys.size === 0) return changes;
         const shared = candidates.filter((e) => sharedKeys.has(key(e)));
         for (const e of shared) known.delete(key(e));
+        for (const e of shared) handedOver.add(key(e));
         report(
             `leaving ${plural(shared.length, kind.noun)} attached to the scaling group (${named(shared)}): another resource of this stack declares them`,
         );
@@ -161,7 +168,14 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
      * Performs the detaches, then the attaches, in calls within the kind's limits. Keeps `known` (the
      * owned entries known to be attached) up to date after each call, so a failure can report how far it got.
      */
-    async function apply(client: EssClient, id: string, inputs: Attachment, changes: Changes<E>, known: Map<string, E>): Promise<void> {
+    async function apply(
+        client: EssClient,
+        id: string,
+        inputs: Attachment,
+        changes: Changes<E>,
+        known: Map<string, E>,
+        landing: Map<string, E> = new Map(),
+    ): Promise<void> {
         const sg = inputs.scalingGroupId;
         for (const batch of detachBatches(inputs, changes)) {
             if (batch.entries.length === 0) continue;
@@ -192,7 +206,10 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
                     await send(client, inputs, kind.attachAction, params, `attaching ${plural(call.length, kind.noun)}`);
                 } catch (err) {
                     // The call may have landed: count it until DescribeScalingGroups says otherwise.
-                    if (err instanceof EssError && err.ambiguous) for (const e of call) known.set(key(e), e);
+                    if ((err instanceof EssError && err.ambiguous) || err instanceof ActivityStillRunning) {
+                        for (const e of call) landing.set(key(e), e);
+                        for (const e of call) known.set(key(e), e);
+                    }
                     throw err;
                 }
                 for (const e of call) known.set(key(e), e);
@@ -236,12 +253,14 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         let group = await describeOrFail(client, inputs);
         if (isCreate) reportAdoption(inputs, attachedIn(group), desired);
         let known = new Map<string, E>();
+        const handedOver = new Set<string>();
+        const landing = new Map<string, E>();
         try {
             for (let round = 0; ; round++) {
                 known = new Map(ownedAttached(attachedIn(group), relevant).map((e) => [key(e), e]));
                 const lostBefore = client.lostAnswers;
-                const changes = leaveOthersTheirs(id, inputs, reconcile(key, attachedIn(group), owned, desired), known);
-                await apply(client, id, inputs, changes, known);
+                const changes = leaveOthersTheirs(id, inputs, reconcile(key, attachedIn(group), owned, desired), known, handedOver);
+                await apply(client, id, inputs, changes, known, landing);
                 if (client.lostAnswers === lostBefore || round === VERIFY_ROUNDS) break;
                 await new Promise((resolve) => setTimeout(resolve, readTimeoutMs()));
                 group = await describeOrFail(client, inputs);
@@ -250,10 +269,16 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
             let nowOwned = [...known.values()];
             try {
                 const after = await client.describeListing(inputs.scalingGroupId);
-                if (after) nowOwned = ownedAttached(attachedIn(after), relevant);
+                if (after) {
+                    // An attach whose activity is still running counts until DescribeScalingGroups lists it.
+                    const listed = attachedIn(after);
+                    const pending = [...landing.values()].filter((e) => !listed.some((a) => key(a) === key(e)));
+                    nowOwned = ownedAttached([...listed, ...pending], relevant);
+                }
             } catch {
                 // Keep the estimate: it may claim an entry that is not attached, never the reverse.
             }
+            nowOwned = nowOwned.filter((e) => !handedOver.has(key(e)));
             const message = err instanceof Error ? err.message : String(err);
             if (isCreate && nowOwned.length === 0) throw err;
             const provider = (inputs as unknown as Record<string, unknown>)[PROVIDER_KEY];
@@ -271,7 +296,12 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
 
     async function diff(id: string, olds: Attachment, news: Attachment): Promise<dynamic.DiffResult> {
         const { changes, replaces } = diffOf(kind, olds, news);
-        if (replaces.length === 0) for (const line of linesOf(kind, olds, news)) report(`will ${line}`);
+        if (replaces.length > 0) {
+            // Until its delete, the original still declares its entries on its own scaling group.
+            claim(id, scope(olds), keys(entriesOf(olds)));
+            return { changes, replaces, deleteBeforeReplace: false };
+        }
+        for (const line of linesOf(kind, olds, news)) report(`will ${line}`);
         if (containsUnknown(news)) return { changes, replaces, deleteBeforeReplace: false };
         // Tell the provider what this resource declares before any Detach of this run looks, and re-attach
         // what another resource of the stack detached from under it.
@@ -284,8 +314,13 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
     async function create(inputs: Attachment): Promise<dynamic.CreateResult> {
         // Opaque: an id is never secret, and the scaling group ID may be (`pulumi.secret(...)`).
         const id = randomUUID();
-        const outs = await serializedBy(groupOf(inputs), () => converge(id, [], inputs, true));
-        return { id, outs };
+        try {
+            const outs = await serializedBy(groupOf(inputs), () => converge(id, [], inputs, true));
+            return { id, outs };
+        } catch (err) {
+            if (!(err instanceof PartialFailure)) release(id); // not in state: it declares nothing
+            throw err;
+        }
     }
 
     async function update(id: string, olds: Attachment, news: Attachment): Promise<dynamic.UpdateResult> {
