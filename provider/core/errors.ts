@@ -142,3 +142,15 @@ export function toEssError(action: string, thrown: unknown): EssError {
     const message = String(e.message ?? "").replace(/\?\S*/g, "");
     return new EssError(action, code, message || "request failed");
 }
+
+/** A failed create/update still tells the engine what this resource now owns, so state stays true. */
+export class PartialFailure extends Error {
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Record<string, unknown>,
+        readonly reasons: string[] = [message],
+    ) {
+        super(message);
+    }
+}

@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ActivityStillRunning, waitForActivity } from "./activity";
 import { reconcile, sameSet, stillAttached, diffOf, type Changes } from "./changes";
 import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "./config";
-import { EssError, isScalingGroupGone } from "./errors";
+import { EssError, isScalingGroupGone, PartialFailure } from "./errors";
 import { listOf, type Attachment, type Body, type Kind, type KindEntry } from "./kind";
 import { serializedBy } from "./lock";
 import { claim, claimedByOthers, detachedByOthers, noteAttached, noteDetached, release, resetOwnership, scopeOf } from "./ownership";
@@ -28,18 +28,6 @@ export interface Steps {
     read(id: string, props: Partial<Attachment>): Promise<dynamic.ReadResult>;
     update(id: string, olds: Attachment, news: Attachment): Promise<dynamic.UpdateResult>;
     delete(id: string, props: Attachment): Promise<void>;
-}
-
-/** A failed create/update still tells the engine what this resource now owns, so state stays true. */
-export class PartialFailure extends Error {
-    constructor(
-        message: string,
-        readonly id: string,
-        readonly properties: Record<string, unknown>,
-        readonly reasons: string[] = [message],
-    ) {
-        super(message);
-    }
 }
 
 // After a call whose answer was lost and that was retried, the lost attempt may still land after
