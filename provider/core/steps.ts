@@ -193,11 +193,12 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
                 try {
                     await send(client, inputs, kind.attachAction, params, `attaching ${plural(call.length, kind.noun)}`);
                 } catch (err) {
-                    // The call may have landed: count it until DescribeScalingGroups says otherwise.
+                    // The call may have landed: count it until DescribeScalingGroups says otherwise. An
+                    // activity still running will land after that read, so it counts even then.
                     if ((err instanceof EssError && err.ambiguous) || err instanceof ActivityStillRunning) {
-                        for (const e of call) landing.set(key(e), e);
                         for (const e of call) known.set(key(e), e);
                     }
+                    if (err instanceof ActivityStillRunning) for (const e of call) landing.set(key(e), e);
                     throw err;
                 }
                 for (const e of call) known.set(key(e), e);
