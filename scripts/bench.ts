@@ -3,13 +3,18 @@
 // Runs the real pulumi engine (Automation API, via the e2e harness) against the local emulator,
 // prints markdown tables and writes them to docs/benchmarks.md.
 //
-// Knobs (env): BENCH_NS=1,10,50  BENCH_LATENCIES=0,50  BENCH_RUNS=5  BENCH_PROBES=5
-//              BENCH_SECTIONS=calls,size,parallel,timing,probe  BENCH_NO_WRITE=1 (print only)
+// Knobs (env): BENCH_NS=1,10,50  BENCH_LATENCIES=0,50  BENCH_RUNS=5  BENCH_PROBES=5  BENCH_KIND_N=50
+//              BENCH_SECTIONS=calls,size,parallel,timing,probe,kinds,kind-timing  BENCH_NO_WRITE=1 (print only)
+//              (kinds: table 1 and the activity polling table for server groups and load balancers;
+//              kind-timing: their up + destroy time ratio at activity delay 0)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
 import { E2EHarness, nodeBinary, REPO_ROOT } from "../harness/e2e";
 import { callsSection, parallelSection, sizeSection } from "./bench/calls";
+import { kindCallsSection, pollingSection } from "./bench/kind-calls";
+import { kindFixture } from "./bench/kinds";
+import { kindTimingSection, KIND_N } from "./bench/kind-timing";
 import { log, mark, sec, table, type Ctx } from "./bench/measure";
 import { engineParallel, findings, formatMarkdown, machine } from "./bench/report";
 import { DOC, fixture, LATENCIES, NS, RUNS, SECTIONS, timingProgram } from "./bench/setup";
@@ -20,7 +25,11 @@ import { emulatorEnv } from "../harness/provider-env";
 
 async function main(): Promise<void> {
     const started = performance.now();
-    const emulator = await startEmulator({ state: fixture() });
+    const base = fixture();
+    const extra = kindFixture();
+    const emulator = await startEmulator({
+        state: { ...base, loadBalancers: [...base.loadBalancers, ...extra.loadBalancers], serverGroups: extra.serverGroups },
+    });
     const standin = makeStandin();
     const real = await E2EHarness.start({ programRoot: path.join(REPO_ROOT, ".tools", "bench"), opTimeoutMs: 600_000 });
     const noop = await E2EHarness.start({
@@ -40,6 +49,14 @@ async function main(): Promise<void> {
             log("API calls per operation");
             ({ md: callsMd, providerText } = await callsSection(ctx));
         }
+        let kindCallsMd = "";
+        let pollingMd = "";
+        if (SECTIONS.has("kinds")) {
+            log("API calls per operation: server groups and load balancers");
+            kindCallsMd = await kindCallsSection(ctx);
+            log("scaling-activity polling");
+            pollingMd = await pollingSection(ctx);
+        }
         let parallelMd = "";
         if (SECTIONS.has("parallel")) {
             log("parallelism");
@@ -49,6 +66,11 @@ async function main(): Promise<void> {
         if (SECTIONS.has("timing")) {
             log(`timing: N = ${NS.join(", ")}, latency ${LATENCIES.join(", ")} ms, ${RUNS} runs each, alternating no-op / real`);
             timing = await timingSection(ctx);
+        }
+        let kindTiming: Awaited<ReturnType<typeof kindTimingSection>> | undefined;
+        if (SECTIONS.has("kind-timing")) {
+            log(`timing of server groups and load balancers: N = ${KIND_N}, activity delay 0, ${RUNS} runs each`);
+            kindTiming = await kindTimingSection(ctx);
         }
         let noopText = timing?.noopProviderText;
         if (!noopText && SECTIONS.has("probe")) {
@@ -73,6 +95,26 @@ async function main(): Promise<void> {
                 "",
             );
         }
+        if (kindCallsMd) {
+            doc.push(
+                "### ALB/NLB/GWLB server groups and classic load balancers",
+                "",
+                "`ScalingGroupServerGroups` and `ScalingGroupLoadBalancers` through the engine, Force* off (no scaling activities): 3 resources on 3 scaling groups, entries of mixed types (ALB, NLB, GWLB) for server groups. Per-call limit 5 for both kinds.",
+                "",
+                kindCallsMd,
+                "",
+            );
+        }
+        if (pollingMd) {
+            doc.push(
+                "### Scaling-activity polling",
+                "",
+                "One resource with forceAttach and forceDetach on (server groups: ForceAttach/ForceDetach; load balancers: Async), through the engine. Each Attach/Detach call that starts an activity is followed by a wait: `DescribeScalingActivities` until it ends (first poll at once, then 200 ms doubling). One poll per wait is the minimum (the activity has ended when the first poll comes). At activity delay 0 the emulator still ends an activity in a timer (`setTimeout(…, 0)`, ≥ 1 ms after the call answered), so a first poll that arrives within that millisecond sees it InProgress and the wait polls again 200 ms later; at the emulator's default delay (50 ms) the first poll always sees it InProgress.",
+                "",
+                pollingMd,
+                "",
+            );
+        }
         if (parallelMd) {
             doc.push(
                 "### Concurrency",
@@ -92,6 +134,16 @@ async function main(): Promise<void> {
                 `N resources, each on its own scaling group with 2 entries (forceAttach, forceDetach). Baseline: the same engine running N no-op dynamic resources of the same shape (a stand-in package, installed the same way). Medians of ${RUNS} runs, alternating no-op / real in one process. Wall time is what the caller waits for: the runner process, the Automation API, the CLI, the language host and the dynamic-provider plugin.`,
                 "",
                 timing.md,
+                "",
+            );
+        }
+        if (kindTiming) {
+            doc.push(
+                "### Per kind: server groups and load balancers, activity delay 0",
+                "",
+                `N = ${KIND_N} resources, each on its own scaling group with 2 entries (server groups: ALB + NLB; load balancers: 2 classic load balancers), forceAttach and forceDetach on, so every Attach and Detach starts a scaling activity and is waited for. The emulator's activity delay is 0 for this table: the time measured is the provider's (calls and polls), not an emulated activity's. Baseline: no-op stand-ins of the same shape.`,
+                "",
+                kindTiming.md,
                 "",
             );
         }

@@ -2,7 +2,15 @@
 import type { CallRecord, Emulator } from "../../emulator";
 import type { E2EHarness, OperationResult } from "../../harness/e2e";
 
-const SHORT: Record<string, string> = { DescribeScalingGroups: "Describe", AttachVServerGroups: "Attach", DetachVServerGroups: "Detach" };
+const SHORT: Record<string, string> = {
+    DescribeScalingGroups: "Describe",
+    AttachVServerGroups: "Attach",
+    DetachVServerGroups: "Detach",
+    AttachServerGroups: "Attach",
+    DetachServerGroups: "Detach",
+    AttachLoadBalancers: "Attach",
+    DetachLoadBalancers: "Detach",
+};
 export type Counts = Record<string, number>;
 
 export function sgOf(c: CallRecord): string {

@@ -10,7 +10,7 @@ export const NS = list(process.env.BENCH_NS, [1, 10, 50]);
 export const LATENCIES = list(process.env.BENCH_LATENCIES, [0, 50]);
 export const RUNS = num(process.env.BENCH_RUNS, 5);
 export const PROBES = num(process.env.BENCH_PROBES, 5);
-export const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "calls,size,parallel,timing,probe").split(","));
+export const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "calls,size,parallel,timing,probe,kinds,kind-timing").split(","));
 export const MAX_N = Math.max(...NS, 1);
 export const DOC = path.join(REPO_ROOT, "docs", "benchmarks.md");
 
@@ -25,9 +25,12 @@ export function fixture(): { scalingGroups: ScalingGroupSeed[]; loadBalancers: L
         regionId: REGION,
         instances: [`i-${id}-1`, `i-${id}-2`],
         vServerGroupQuota: 100,
+        serverGroupQuota: 100,
+        loadBalancerQuota: 100,
     });
     const scalingGroups = [
         ...["asg-c1", "asg-c2", "asg-c3", "asg-s1", "asg-s2", "asg-s3", "asg-probe-a", "asg-probe-b"].map(sg),
+        ...["asg-k1", "asg-k2", "asg-k3", "asg-k4"].map(sg),
         ...Array.from({ length: MAX_N }, (_, i) => sg(`asg-t${pad(i + 1)}`)),
     ];
     const loadBalancers: LoadBalancerSeed[] = [

@@ -1,6 +1,6 @@
-// The engine's own cost: a stand-in package whose dynamic resource has the same shape as
-// ScalingGroupVServerGroups (same args, same outputs, a provider object that forwards to a module
-// loaded by package name) but whose steps do nothing: no HTTP, no lock, no SDK. Installed the same
+// The engine's own cost: a stand-in package whose dynamic resources have the same shape as
+// ScalingGroupVServerGroups, ScalingGroupServerGroups and ScalingGroupLoadBalancers (same args, same
+// outputs, a provider object that forwards to a module loaded by package name) but whose steps do nothing: no HTTP, no lock, no SDK. Installed the same
 // way (a copy under the program root's node_modules), so `real / baseline` isolates what the
 // provider adds on top of the engine.
 import * as fs from "node:fs";
@@ -34,14 +34,31 @@ class ScalingGroupVServerGroups extends pulumi.dynamic.Resource {
     }
 }
 exports.ScalingGroupVServerGroups = ScalingGroupVServerGroups;
+
+class ScalingGroupServerGroups extends pulumi.dynamic.Resource {
+    constructor(name, args, opts) {
+        super(noopProvider, name, { scalingGroupId: undefined, region: undefined, serverGroups: undefined, forceAttach: undefined, forceDetach: undefined, ...args }, opts, "ess", "ScalingGroupServerGroups");
+    }
+}
+exports.ScalingGroupServerGroups = ScalingGroupServerGroups;
+
+class ScalingGroupLoadBalancers extends pulumi.dynamic.Resource {
+    constructor(name, args, opts) {
+        super(noopProvider, name, { scalingGroupId: undefined, region: undefined, loadBalancers: undefined, forceAttach: undefined, forceDetach: undefined, ...args }, opts, "ess", "ScalingGroupLoadBalancers");
+    }
+}
+exports.ScalingGroupLoadBalancers = ScalingGroupLoadBalancers;
 `;
 
 const PROVIDER_JS = `"use strict";
 // No-op steps with the real provider's contract: check fills the defaults, diff compares, create
 // returns the inputs as outputs. Nothing else.
 let region;
+const LISTS = ["vserverGroups", "serverGroups", "loadBalancers"];
 function state(i) {
-    return { scalingGroupId: i.scalingGroupId, region: i.region, vserverGroups: i.vserverGroups, forceAttach: !!i.forceAttach, forceDetach: !!i.forceDetach };
+    const s = { scalingGroupId: i.scalingGroupId, region: i.region };
+    for (const k of LISTS) if (i[k] !== undefined) s[k] = i[k];
+    return { ...s, forceAttach: !!i.forceAttach, forceDetach: !!i.forceDetach };
 }
 exports.configure = async (req) => { region = req.config.get("alicloud:region"); };
 exports.check = async (olds, news) => {

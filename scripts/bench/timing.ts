@@ -1,9 +1,12 @@
 // Table 3: wall time of up + destroy, the real provider against the no-op stand-in.
-import type { E2EStack } from "../../harness/e2e";
+import type { E2EStack, ResourceSpec } from "../../harness/e2e";
 import { LATENCIES, NS, RUNS, timingProgram } from "./setup";
 import { countBy, log, mark, median, sec, table, type Ctx } from "./measure";
 
 export interface TimingRow {
+    /** DescribeScalingActivities calls of the last real up + destroy. */
+    polls?: number;
+    noopProviderText?: string;
     n: number;
     latency: number;
     real: number[];
@@ -28,46 +31,13 @@ export async function timingSection(ctx: Ctx): Promise<{ md: string; rows: Timin
         log(`timing N=${n}: warm-up done`);
         for (const latency of LATENCIES) {
             const fault = latency > 0 ? ctx.emulator.control.addFault({ kind: "latency", latencyMs: latency }) : undefined;
-            const row: TimingRow = { n, latency, real: [], noop: [], realUp: [], noopUp: [] };
             try {
-                for (let i = 0; i < RUNS; i++) {
-                    for (const [variant, stack] of [
-                        ["noop", noopStack],
-                        ["real", realStack],
-                    ] as Array<["noop" | "real", E2EStack]>) {
-                        ctx.emulator.control.clearCalls();
-                        const t0 = performance.now();
-                        const up = await stack.up(prog);
-                        const t1 = performance.now();
-                        if (variant === "noop" && !noopProviderText) {
-                            const st = await stack.export();
-                            noopProviderText = String(
-                                st.deployment.resources!.find((x) => x.type.includes("ScalingGroupVServerGroups"))!.inputs!.__provider,
-                            );
-                        }
-                        const t2 = performance.now();
-                        const down = await stack.destroy();
-                        const t3 = performance.now();
-                        if ((up.changeSummary?.create ?? 0) < n || (down.changeSummary?.delete ?? 0) < n)
-                            throw new Error(
-                                `${variant} N=${n}: unexpected changes ${JSON.stringify([up.changeSummary, down.changeSummary])}`,
-                            );
-                        if (variant === "real") {
-                            const c = countBy(ctx.emulator.control.calls());
-                            if (c.Describe !== n || c.Attach !== n || c.Detach !== n)
-                                throw new Error(`real N=${n}: calls ${JSON.stringify(c)}`);
-                        }
-                        row[variant].push(t1 - t0 + (t3 - t2));
-                        row[variant === "real" ? "realUp" : "noopUp"].push(t1 - t0);
-                        log(
-                            `timing N=${n} latency=${latency}ms run ${i + 1}/${RUNS} ${variant}: up ${sec(t1 - t0)}s + destroy ${sec(t3 - t2)}s`,
-                        );
-                    }
-                }
+                const row = await runPairs(ctx, { n, latency, prog, realStack, noopStack, label: `N=${n} latency=${latency}ms` });
+                noopProviderText ??= row.noopProviderText;
+                rows.push(row);
             } finally {
                 if (fault !== undefined) ctx.emulator.control.removeFault(fault);
             }
-            rows.push(row);
         }
     }
     const tRows = rows.map((r) => {
@@ -105,4 +75,49 @@ export async function timingSection(ctx: Ctx): Promise<{ md: string; rows: Timin
         tRows,
     );
     return { md, rows, noopProviderText };
+}
+
+export interface PairSpec {
+    n: number;
+    latency: number;
+    prog: ResourceSpec[];
+    realStack: E2EStack;
+    noopStack: E2EStack;
+    /** In progress lines. */
+    label: string;
+}
+
+/** RUNS timed up + destroy pairs, alternating no-op / real; checks each real pair made n Describe, n Attach, n Detach. */
+export async function runPairs(ctx: Ctx, { n, latency, prog, realStack, noopStack, label }: PairSpec): Promise<TimingRow> {
+    const row: TimingRow = { n, latency, real: [], noop: [], realUp: [], noopUp: [] };
+    const type = prog[0].type ?? "ScalingGroupVServerGroups";
+    for (let i = 0; i < RUNS; i++) {
+        for (const [variant, stack] of [
+            ["noop", noopStack],
+            ["real", realStack],
+        ] as Array<["noop" | "real", E2EStack]>) {
+            ctx.emulator.control.clearCalls();
+            const t0 = performance.now();
+            const up = await stack.up(prog);
+            const t1 = performance.now();
+            if (variant === "noop" && !row.noopProviderText) {
+                const st = await stack.export();
+                row.noopProviderText = String(st.deployment.resources!.find((x) => x.type.includes(type))!.inputs!.__provider);
+            }
+            const t2 = performance.now();
+            const down = await stack.destroy();
+            const t3 = performance.now();
+            if ((up.changeSummary?.create ?? 0) < n || (down.changeSummary?.delete ?? 0) < n)
+                throw new Error(`${variant} ${label}: unexpected changes ${JSON.stringify([up.changeSummary, down.changeSummary])}`);
+            if (variant === "real") {
+                const c = countBy(ctx.emulator.control.calls());
+                if (c.Describe !== n || c.Attach !== n || c.Detach !== n) throw new Error(`real ${label}: calls ${JSON.stringify(c)}`);
+                row.polls = c.DescribeScalingActivities ?? 0;
+            }
+            row[variant].push(t1 - t0 + (t3 - t2));
+            row[variant === "real" ? "realUp" : "noopUp"].push(t1 - t0);
+            log(`timing ${label} run ${i + 1}/${RUNS} ${variant}: up ${sec(t1 - t0)}s + destroy ${sec(t3 - t2)}s`);
+        }
+    }
+    return row;
 }
