@@ -63,14 +63,11 @@ function checkUniqueness(c: Checker, groups: unknown[]): void {
  */
 export function validateInputs(raw: unknown, fallbackRegion: string | undefined): { inputs?: AttachmentInputs; failures: CheckFailure[] } {
     const c = new Checker();
-    if (!isRecord(raw)) {
-        c.fail("(inputs)", raw, "must be an object");
-        return { failures: c.failures };
-    }
-    c.noUnknownFields("", raw, TOP_LEVEL_FIELDS);
-    const region = c.scalingGroup(raw, fallbackRegion);
+    const top = c.topLevel(raw, TOP_LEVEL_FIELDS, fallbackRegion);
+    if (!top) return { failures: c.failures };
+    const { input, region } = top;
 
-    const groups = raw.vserverGroups;
+    const groups = input.vserverGroups;
     if (c.list("vserverGroups", groups)) {
         groups.forEach((group, i) => {
             const at = `vserverGroups[${i}]`;
@@ -82,17 +79,17 @@ export function validateInputs(raw: unknown, fallbackRegion: string | undefined)
         });
         checkUniqueness(c, groups);
     }
-    c.boolean("forceAttach", raw.forceAttach);
-    c.boolean("forceDetach", raw.forceDetach);
+    c.boolean("forceAttach", input.forceAttach);
+    c.boolean("forceDetach", input.forceDetach);
 
     if (c.failures.length > 0) return { failures: c.failures };
     const inputs: AttachmentInputs = {
-        scalingGroupId: raw.scalingGroupId as string,
+        scalingGroupId: input.scalingGroupId as string,
         region: region as string,
         // Canonical order with explicit weights, so state and diffs line up whatever order the program uses.
         vserverGroups: containsUnknown(groups) ? (groups as VServerGroup[]) : toVServerGroups(toEntries(groups as VServerGroup[])),
-        forceAttach: (raw.forceAttach as boolean | undefined) ?? false,
-        forceDetach: (raw.forceDetach as boolean | undefined) ?? false,
+        forceAttach: (input.forceAttach as boolean | undefined) ?? false,
+        forceDetach: (input.forceDetach as boolean | undefined) ?? false,
     };
     return { inputs, failures: [] };
 }

@@ -77,6 +77,23 @@ export class Checker {
         return true;
     }
 
+    /**
+     * The top level every kind shares: an object with only the `allowed` fields, a scaling group and
+     * its region. Undefined (with a failure) when the inputs are no object.
+     */
+    topLevel(
+        raw: unknown,
+        allowed: readonly string[],
+        fallbackRegion: string | undefined,
+    ): { input: Record<string, unknown>; region: unknown } | undefined {
+        if (!isRecord(raw)) {
+            this.fail("(inputs)", raw, "must be an object");
+            return undefined;
+        }
+        this.noUnknownFields("", raw, allowed);
+        return { input: raw, region: this.scalingGroup(raw, fallbackRegion) };
+    }
+
     /** The scaling group, its region (from the input or the stack's fallback); returns the region. */
     scalingGroup(raw: Record<string, unknown>, fallbackRegion: string | undefined): unknown {
         this.id("scalingGroupId", raw.scalingGroupId);

@@ -53,13 +53,10 @@ export function loadBalancerParams(entries: readonly LoadBalancerEntry[], attach
 
 function validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: KindInputs; failures: Checker["failures"] } {
     const c = new Checker();
-    if (!isRecord(raw)) {
-        c.fail("(inputs)", raw, "must be an object");
-        return { failures: c.failures };
-    }
-    c.noUnknownFields("", raw, TOP_LEVEL_FIELDS);
-    const region = c.scalingGroup(raw, fallbackRegion);
-    const list = raw.loadBalancers;
+    const top = c.topLevel(raw, TOP_LEVEL_FIELDS, fallbackRegion);
+    if (!top) return { failures: c.failures };
+    const { input, region } = top;
+    const list = input.loadBalancers;
     if (c.list("loadBalancers", list)) {
         const seen = new Map<string, string>();
         list.forEach((l, i) => {
@@ -79,16 +76,16 @@ function validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: 
             } else seen.set(l.loadBalancerId, at);
         });
     }
-    c.boolean("forceAttach", raw.forceAttach);
-    c.boolean("forceDetach", raw.forceDetach);
+    c.boolean("forceAttach", input.forceAttach);
+    c.boolean("forceDetach", input.forceDetach);
     if (c.failures.length > 0) return { failures: c.failures };
     const inputs = {
-        scalingGroupId: raw.scalingGroupId as string,
+        scalingGroupId: input.scalingGroupId as string,
         region: region as string,
         // Canonical order with explicit weights, so state and diffs line up whatever order the program uses.
         loadBalancers: containsUnknown(list) ? list : toLoadBalancerEntries(list),
-        forceAttach: (raw.forceAttach as boolean | undefined) ?? false,
-        forceDetach: (raw.forceDetach as boolean | undefined) ?? false,
+        forceAttach: (input.forceAttach as boolean | undefined) ?? false,
+        forceDetach: (input.forceDetach as boolean | undefined) ?? false,
     };
     return { inputs, failures: [] };
 }

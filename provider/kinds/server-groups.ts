@@ -54,13 +54,10 @@ const compare = (a: ServerGroupEntry, b: ServerGroupEntry) =>
 
 function validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: KindInputs; failures: Checker["failures"] } {
     const c = new Checker();
-    if (!isRecord(raw)) {
-        c.fail("(inputs)", raw, "must be an object");
-        return { failures: c.failures };
-    }
-    c.noUnknownFields("", raw, TOP_LEVEL_FIELDS);
-    const region = c.scalingGroup(raw, fallbackRegion);
-    const groups = raw.serverGroups;
+    const top = c.topLevel(raw, TOP_LEVEL_FIELDS, fallbackRegion);
+    if (!top) return { failures: c.failures };
+    const { input, region } = top;
+    const groups = input.serverGroups;
     if (c.list("serverGroups", groups)) {
         const seen = new Map<string, string>();
         const typeOf = new Map<string, { type: string; path: string }>();
@@ -104,16 +101,16 @@ function validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: 
             else seen.set(identity, at);
         });
     }
-    c.boolean("forceAttach", raw.forceAttach);
-    c.boolean("forceDetach", raw.forceDetach);
+    c.boolean("forceAttach", input.forceAttach);
+    c.boolean("forceDetach", input.forceDetach);
     if (c.failures.length > 0) return { failures: c.failures };
     const inputs = {
-        scalingGroupId: raw.scalingGroupId as string,
+        scalingGroupId: input.scalingGroupId as string,
         region: region as string,
         // Canonical order with explicit weights, so state and diffs line up whatever order the program uses.
         serverGroups: containsUnknown(groups) ? groups : toServerGroups(toServerGroupEntries(groups)),
-        forceAttach: (raw.forceAttach as boolean | undefined) ?? false,
-        forceDetach: (raw.forceDetach as boolean | undefined) ?? false,
+        forceAttach: (input.forceAttach as boolean | undefined) ?? false,
+        forceDetach: (input.forceDetach as boolean | undefined) ?? false,
     };
     return { inputs, failures: [] };
 }
