@@ -7,6 +7,7 @@
 //
 //   TRAFFIC_MODEL_SEED=7 TRAFFIC_MODEL_SEQUENCES=200 npx jest test/reliability/traffic-model.test.ts
 import type { Emulator } from "../../emulator";
+import { prng } from "../../emulator/faults";
 import * as sgSteps from "../../provider/server-groups";
 import * as lbSteps from "../../provider/load-balancers";
 import type { Attachment } from "../../provider/core/kind";
@@ -19,18 +20,6 @@ let emulator: Emulator;
 const none = (key: string): never => {
     throw new Error(`no stack config ${key} in tests`);
 };
-
-/** mulberry32: the sequence depends only on the seed. */
-function rngFor(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const SERVER_GROUPS = [
     { serverGroupId: "sgp-a", type: "ALB", port: 80 },
@@ -78,7 +67,7 @@ const sorted = (list: unknown) => (Array.isArray(list) ? list.map((e) => JSON.st
 
 describe.each(["serverGroups", "loadBalancers"] as const)("%s", (kind) => {
     it.each(Array.from({ length: SEQUENCES }, (_, i) => [i]))(`sequence %i (seed ${SEED})`, async (seq) => {
-        const rng = rngFor(SEED * 1000 + seq + (kind === "loadBalancers" ? 500 : 0));
+        const rng = prng(SEED * 1000 + seq + (kind === "loadBalancers" ? 500 : 0));
         const steps = stepsOf[kind];
         await steps.configure({ config: { get: () => undefined, require: none } });
         emulator.control.reset();
