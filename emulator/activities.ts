@@ -1,8 +1,10 @@
 /**
  * Scaling activities: Attach/Detach calls with ForceAttach/ForceDetach start one (`asa-...`) that
  * applies the change after a delay (InProgress → Successful), or ends Failed/Rejected with a
- * status message when a fault says so, leaving the state as it was. Tests wait on `done(id)`,
- * never on the clock; `pause()` keeps every new activity InProgress until `resume()`.
+ * status message when a fault says so, leaving the state as it was. With delay 0 an activity has
+ * ended before the answer that names it is sent, so the first DescribeScalingActivities sees it
+ * ended. Tests wait on `done(id)`, never on the clock; `pause()` keeps every new activity
+ * InProgress until `resume()`.
  */
 import { randomBytes } from "node:crypto";
 
@@ -90,6 +92,7 @@ export class Activities {
     }
 
     private schedule(pending: Pending): void {
+        if (this.delayMs === 0) return this.end(pending);
         pending.timer = setTimeout(() => this.end(pending), this.delayMs);
         pending.timer.unref();
     }

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
             doc.push(
                 "### Scaling-activity polling",
                 "",
-                "One resource with forceAttach and forceDetach on (server groups: ForceAttach/ForceDetach; load balancers: Async), through the engine. Each Attach/Detach call that starts an activity is followed by a wait: `DescribeScalingActivities` until it ends (first poll at once, then 200 ms doubling). One poll per wait is the minimum (the activity has ended when the first poll comes). At activity delay 0 the emulator still ends an activity in a timer (`setTimeout(…, 0)`, ≥ 1 ms after the call answered), so a first poll that arrives within that millisecond sees it InProgress and the wait polls again 200 ms later; at the emulator's default delay (50 ms) the first poll always sees it InProgress.",
+                "One resource with forceAttach and forceDetach on (server groups: ForceAttach/ForceDetach; load balancers: Async), through the engine. Each Attach/Detach call that starts an activity is followed by a wait: `DescribeScalingActivities` until it ends (first poll at once, then 200 ms doubling). One poll per wait is the minimum (the activity has ended when the first poll comes). At activity delay 0 the emulator ends an activity before it sends the answer that names it, so every wait can end at its first poll; at the emulator's default delay (50 ms) the first poll always sees it InProgress and the second comes 200 ms later.",
                 "",
                 pollingMd,
                 "",

@@ -99,6 +99,40 @@ describe("scaling activities through the admin HTTP API", () => {
         expect(await emu.control.activityDone(await forceAttach())).toMatchObject({ statusCode: "Successful" });
     });
 
+    it("with delay 0 the activity has ended before its answer is sent: the first DescribeScalingActivities sees it", async () => {
+        emu.control.setActivityDelay(0);
+        const id = await forceAttach();
+        // No wait of any kind between the answer and the reads below.
+        expect(emu.control.backendServers("sgp-alb-web")).toHaveLength(2);
+        const body: Body = await rpc(emu.host, KEY, "DescribeScalingActivities", {
+            RegionId: REGION,
+            ScalingGroupId: "asg-demo",
+            "ScalingActivityId.1": id,
+        });
+        expect(body).toMatchObject({ ScalingActivities: { ScalingActivity: [{ ScalingActivityId: id, StatusCode: "Successful", Progress: 100 }] } });
+
+        // A fault still applies at delay 0: the detach's activity has failed by its answer, nothing moved.
+        emu.control.failNextActivity({ status: "Failed", statusMessage: "no capacity" });
+        const forceDetach = () =>
+            rpc(emu.host, KEY, "DetachServerGroups", {
+                RegionId: REGION,
+                ScalingGroupId: "asg-demo",
+                ForceDetach: true,
+                ...serverGroupParams("2014-08-28", [{ ...ALB, weight: undefined }]),
+            });
+        const failed = (await forceDetach()).ScalingActivityId as string;
+        expect(emu.control.activities().find((a) => a.scalingActivityId === failed)).toMatchObject({ statusCode: "Failed" });
+        expect(emu.control.backendServers("sgp-alb-web")).toHaveLength(2);
+
+        // Paused, it stays InProgress until resume(), which ends it at once.
+        emu.control.pauseActivities();
+        const held = (await forceDetach()).ScalingActivityId as string;
+        expect(emu.control.activities().find((a) => a.scalingActivityId === held)).toMatchObject({ statusCode: "InProgress" });
+        emu.control.resumeActivities();
+        expect(emu.control.activities().find((a) => a.scalingActivityId === held)).toMatchObject({ statusCode: "Successful" });
+        expect(emu.control.backendServers("sgp-alb-web")).toEqual([]);
+    });
+
     it("backendServers answers a load balancer's default group and names an unknown id", async () => {
         expect(emu.control.backendServers("lb-classic")).toEqual([]);
         expect(() => emu.control.backendServers("sgp-nope")).toThrow("unknown VServer group, server group or load balancer sgp-nope");
