@@ -115,9 +115,9 @@ export class Activities {
         pending.finish(structuredClone(activity));
     }
 
-    /** Every activity, oldest first (copies). */
-    list(): ScalingActivity[] {
-        return structuredClone(this.all);
+    /** The activities `keep` accepts (every one by default), oldest first (copies). */
+    list(keep: (a: ScalingActivity) => boolean = () => true): ScalingActivity[] {
+        return structuredClone(this.all.filter(keep));
     }
 
     get(id: string): ScalingActivity | undefined {

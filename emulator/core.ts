@@ -215,7 +215,7 @@ export class EmulatorCore implements EmulatorControl {
     }
 
     activities(scalingGroupId?: string): ScalingActivity[] {
-        return this.scalingActivities.list().filter((a) => scalingGroupId === undefined || a.scalingGroupId === scalingGroupId);
+        return this.scalingActivities.list((a) => scalingGroupId === undefined || a.scalingGroupId === scalingGroupId);
     }
 
     activityDone(scalingActivityId: string): Promise<ScalingActivity> {

@@ -62,15 +62,14 @@ export const describeScalingActivities =
         }
         const inRegion = (id: string) => findScalingGroup(ctx.state, id)?.regionId === regionId;
         const matching = ctx.activities
-            .list()
-            .reverse()
-            .filter(
+            .list(
                 (a) =>
-                    inRegion(a.scalingGroupId) &&
                     (!scalingGroupId || a.scalingGroupId === scalingGroupId) &&
                     (ids.length === 0 || ids.includes(a.scalingActivityId)) &&
-                    (!statusCode || a.statusCode === statusCode),
-            );
+                    (!statusCode || a.statusCode === statusCode) &&
+                    inRegion(a.scalingGroupId),
+            )
+            .reverse();
         const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
         return {
             TotalCount: matching.length,
