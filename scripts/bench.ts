@@ -3,7 +3,7 @@
 // Runs the real pulumi engine (Automation API, via the e2e harness) against the local emulator,
 // prints markdown tables and writes them to docs/benchmarks.md.
 //
-// Knobs (env): BENCH_NS=1,10,50  BENCH_LATENCIES=0,50  BENCH_RUNS=5  BENCH_PROBES=5  BENCH_KIND_N=50
+// Knobs (env): BENCH_NS=1,10,50  BENCH_LATENCIES=0,50  BENCH_RUNS=5  BENCH_PROBES=5  BENCH_KIND_N=50  BENCH_KIND_RUNS=9
 //              BENCH_SECTIONS=calls,size,parallel,timing,probe,kinds,kind-timing  BENCH_NO_WRITE=1 (print only)
 //              (kinds: table 1 and the activity polling table for server groups and load balancers;
 //              kind-timing: their up + destroy time ratio at activity delay 0)
@@ -17,7 +17,7 @@ import { kindFixture } from "./bench/kinds";
 import { kindTimingSection, KIND_N } from "./bench/kind-timing";
 import { log, mark, sec, table, type Ctx } from "./bench/measure";
 import { engineParallel, findings, formatMarkdown, machine } from "./bench/report";
-import { DOC, fixture, LATENCIES, NS, RUNS, SECTIONS, timingProgram } from "./bench/setup";
+import { DOC, fixture, KIND_RUNS, LATENCIES, NS, RUNS, SECTIONS, timingProgram } from "./bench/setup";
 import { makeStandin, STANDIN_NAME } from "./bench/standin";
 import { probeSection } from "./bench/startup";
 import { timingSection } from "./bench/timing";
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         }
         let kindTiming: Awaited<ReturnType<typeof kindTimingSection>> | undefined;
         if (SECTIONS.has("kind-timing")) {
-            log(`timing of server groups and load balancers: N = ${KIND_N}, activity delay 0, ${RUNS} runs each`);
+            log(`timing of server groups and load balancers: N = ${KIND_N}, activity delay 0, ${KIND_RUNS} runs each`);
             kindTiming = await kindTimingSection(ctx);
         }
         let noopText = timing?.noopProviderText;

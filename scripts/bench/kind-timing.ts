@@ -5,7 +5,7 @@
 import { DEFAULT_ACTIVITY_DELAY_MS } from "../../emulator";
 import { KINDS, kindTimingProgram, type BenchKind } from "./kinds";
 import { log, mark, median, sec, table, type Ctx } from "./measure";
-import { RUNS } from "./setup";
+import { KIND_RUNS } from "./setup";
 import { runPairs, type TimingRow } from "./timing";
 
 export const KIND_N = Number(process.env.BENCH_KIND_N ?? 50);
@@ -32,7 +32,7 @@ export async function kindTimingSection(ctx: Ctx): Promise<{ md: string; results
             }
             log(`timing ${kind.label} N=${KIND_N}: warm-up done`);
             const label = `${kind.label} N=${KIND_N} activity delay 0`;
-            const row = await runPairs(ctx, { n: KIND_N, latency: 0, prog, realStack, noopStack, label });
+            const row = await runPairs(ctx, { n: KIND_N, latency: 0, prog, realStack, noopStack, label, runs: KIND_RUNS });
             const ratio = median(row.real) / median(row.noop);
             log(`timing ${label}: ratio ${ratio.toFixed(2)}`);
             results.push({ kind, row, ratio });
@@ -73,5 +73,5 @@ export async function kindTimingSection(ctx: Ctx): Promise<{ md: string; results
             `≤ ${KIND_GOAL.toFixed(2)} ${mark(ratio <= KIND_GOAL)}`,
         ]),
     );
-    return { md: `${md}\n\nMedians of ${RUNS} runs, alternating no-op / real.`, results };
+    return { md: `${md}\n\nMedians of ${KIND_RUNS} runs, alternating no-op / real.`, results };
 }

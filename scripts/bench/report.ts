@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../harness/e2e";
 import type { ProbeTimes } from "./probe";
-import { DOC, LATENCIES, MAX_N, NS, PROBES, RUNS, SECTIONS } from "./setup";
+import { DOC, KIND_RUNS, LATENCIES, MAX_N, NS, PROBES, RUNS, SECTIONS } from "./setup";
 import { median, sec, type Ctx } from "./measure";
 import type { TimingRow } from "./timing";
 
@@ -85,6 +85,6 @@ export function machine(pulumiPath: string, nodePath: string): string[] {
             .loadavg()
             .map((l) => l.toFixed(2))
             .join(" / ")} — other work on the machine shows up as noise; the no-op / real alternation spreads it over both`,
-        `- command: \`${process.env.BENCH_SECTIONS ? `BENCH_SECTIONS=${[...SECTIONS].join(",")} ` : ""}npm run bench\` (knobs: BENCH_NS=${NS.join(",")} BENCH_LATENCIES=${LATENCIES.join(",")} BENCH_RUNS=${RUNS} BENCH_PROBES=${PROBES} BENCH_KIND_N=${process.env.BENCH_KIND_N ?? 50})`,
+        `- command: \`${process.env.BENCH_SECTIONS ? `BENCH_SECTIONS=${[...SECTIONS].join(",")} ` : ""}npm run bench\` (knobs: BENCH_NS=${NS.join(",")} BENCH_LATENCIES=${LATENCIES.join(",")} BENCH_RUNS=${RUNS} BENCH_PROBES=${PROBES} BENCH_KIND_N=${process.env.BENCH_KIND_N ?? 50} BENCH_KIND_RUNS=${KIND_RUNS})`,
     ];
 }

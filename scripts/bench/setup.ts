@@ -9,6 +9,8 @@ const list = (v: string | undefined, d: number[]) => (v ? v.split(",").map(Numbe
 export const NS = list(process.env.BENCH_NS, [1, 10, 50]);
 export const LATENCIES = list(process.env.BENCH_LATENCIES, [0, 50]);
 export const RUNS = num(process.env.BENCH_RUNS, 5);
+/** Pairs of the per-kind timing: its goal (1.10) is tighter than the per-pair spread of 5 pairs (±0.15). */
+export const KIND_RUNS = num(process.env.BENCH_KIND_RUNS, 9);
 export const PROBES = num(process.env.BENCH_PROBES, 5);
 export const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "calls,size,parallel,timing,probe,kinds,kind-timing").split(","));
 export const MAX_N = Math.max(...NS, 1);

@@ -85,13 +85,15 @@ export interface PairSpec {
     noopStack: E2EStack;
     /** In progress lines. */
     label: string;
+    /** Timed pairs (default RUNS). */
+    runs?: number;
 }
 
-/** RUNS timed up + destroy pairs, alternating no-op / real; checks each real pair made n Describe, n Attach, n Detach. */
-export async function runPairs(ctx: Ctx, { n, latency, prog, realStack, noopStack, label }: PairSpec): Promise<TimingRow> {
+/** `runs` timed up + destroy pairs, alternating no-op / real; checks each real pair made n Describe, n Attach, n Detach. */
+export async function runPairs(ctx: Ctx, { n, latency, prog, realStack, noopStack, label, runs = RUNS }: PairSpec): Promise<TimingRow> {
     const row: TimingRow = { n, latency, real: [], noop: [], realUp: [], noopUp: [] };
     const type = prog[0].type ?? "ScalingGroupVServerGroups";
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs; i++) {
         for (const [variant, stack] of [
             ["noop", noopStack],
             ["real", realStack],
@@ -116,7 +118,7 @@ export async function runPairs(ctx: Ctx, { n, latency, prog, realStack, noopStac
             }
             row[variant].push(t1 - t0 + (t3 - t2));
             row[variant === "real" ? "realUp" : "noopUp"].push(t1 - t0);
-            log(`timing ${label} run ${i + 1}/${RUNS} ${variant}: up ${sec(t1 - t0)}s + destroy ${sec(t3 - t2)}s`);
+            log(`timing ${label} run ${i + 1}/${runs} ${variant}: up ${sec(t1 - t0)}s + destroy ${sec(t3 - t2)}s`);
         }
     }
     return row;
