@@ -109,7 +109,9 @@ describe("scaling activities through the admin HTTP API", () => {
             ScalingGroupId: "asg-demo",
             "ScalingActivityId.1": id,
         });
-        expect(body).toMatchObject({ ScalingActivities: { ScalingActivity: [{ ScalingActivityId: id, StatusCode: "Successful", Progress: 100 }] } });
+        expect(body).toMatchObject({
+            ScalingActivities: { ScalingActivity: [{ ScalingActivityId: id, StatusCode: "Successful", Progress: 100 }] },
+        });
 
         // A fault still applies at delay 0: the detach's activity has failed by its answer, nothing moved.
         emu.control.failNextActivity({ status: "Failed", statusMessage: "no capacity" });
