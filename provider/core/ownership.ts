@@ -16,6 +16,8 @@ export function scopeOf(s: { region: string; scalingGroupId: string }, kind: str
 const claims = new Map<string, { scope: Scope; keys: Set<string> }>();
 /** Scope → entry key → the resource that detached it during this run. */
 const detached = new Map<Scope, Map<string, string>>();
+/** Scope → entry key → the weight the program's resources declare for it in this run (from check). */
+const weights = new Map<Scope, Map<string, number | undefined>>();
 
 /**
  * Forgets what resources of `kind` declared: a new engine run starts with `configure`, which the
@@ -25,6 +27,30 @@ export function resetOwnership(kind?: string): void {
     const ofKind = (scope: Scope) => kind === undefined || scope.startsWith(`${kind}:`);
     for (const [id, c] of claims) if (ofKind(c.scope)) claims.delete(id);
     for (const scope of detached.keys()) if (ofKind(scope)) detached.delete(scope);
+    for (const scope of weights.keys()) if (ofKind(scope)) weights.delete(scope);
+}
+
+/** An entry a resource declares with another weight than a resource checked before it. */
+export interface WeightConflict {
+    key: string;
+    weight: number | undefined;
+    other: number | undefined;
+}
+
+/**
+ * Records the weights one resource's inputs declare (the engine checks each resource of the program
+ * once per run) and answers the entries an earlier resource declared with another weight: one
+ * attachment has one weight, so two resources would re-weight it in turn. Nothing is recorded then.
+ */
+export function declareWeights(scope: Scope, declared: ReadonlyArray<{ key: string; weight: number | undefined }>): WeightConflict[] {
+    let byKey = weights.get(scope);
+    if (!byKey) weights.set(scope, (byKey = new Map()));
+    const known = byKey;
+    const conflicts = declared
+        .filter((d) => known.has(d.key) && known.get(d.key) !== d.weight)
+        .map((d) => ({ ...d, other: known.get(d.key) }));
+    if (conflicts.length === 0) for (const d of declared) known.set(d.key, d.weight);
+    return conflicts;
 }
 
 /** Records that resource `id` declares `entries` on `scope` (replacing what it declared before). */

@@ -10,7 +10,18 @@ import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey
 import { EssError, isScalingGroupGone, PartialFailure } from "./errors";
 import { listOf, type Attachment, type Body, type Kind, type KindEntry } from "./kind";
 import { serializedBy } from "./lock";
-import { claim, claimedByOthers, detachedByOthers, noteAttached, noteDetached, release, resetOwnership, scopeOf } from "./ownership";
+import {
+    claim,
+    claimedByOthers,
+    declareWeights,
+    detachedByOthers,
+    noteAttached,
+    noteDetached,
+    release,
+    resetOwnership,
+    scopeOf,
+} from "./ownership";
+import type { CheckFailure } from "./checks";
 import { linesOf } from "./preview";
 import { report, unprintable } from "./report";
 import { containsUnknown } from "./unknown";
@@ -280,7 +291,24 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         staticAccessKey(stackConfig); // half a credential pair fails the preview too, not only the first API call
         unprintable(news.scalingGroupId);
         const { inputs, failures } = kind.validate(news, defaultRegion(stackConfig));
-        return failures.length > 0 ? { failures: forEngine(failures) } : { inputs };
+        if (failures.length > 0) return { failures: forEngine(failures) };
+        const conflicts = inputs && !containsUnknown([inputs.scalingGroupId, inputs.region]) ? weightConflicts(inputs) : [];
+        return conflicts.length > 0 ? { failures: forEngine(conflicts) } : { inputs };
+    }
+
+    /** Entries another resource of the program declares on the same scaling group with another weight. */
+    function weightConflicts(inputs: Attachment): CheckFailure[] {
+        const known = entriesOf(inputs).filter((e) => !containsUnknown(e));
+        const weight = (w: number | undefined) => (w === undefined ? "no weight" : `weight ${w}`);
+        return declareWeights(
+            scope(inputs),
+            known.map((e) => ({ key: key(e), weight: e.weight })),
+        ).map(({ key: k, weight: w, other }) => ({
+            property: kind.field,
+            reason:
+                `${kind.field} declares ${kind.noun} ${k} with ${weight(w)}, and another resource of this stack declares it on the same scaling group with ${weight(other)}: ` +
+                "an attachment has one weight, so the two would re-weight it in turn; declare the same weight in both, or the entry in one of them only",
+        }));
     }
 
     async function diff(id: string, olds: Attachment, news: Attachment): Promise<dynamic.DiffResult> {

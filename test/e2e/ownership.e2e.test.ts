@@ -248,3 +248,45 @@ test("destroying one of two resources that share an entry (removed from the prog
     expect(await claims(s)).toEqual({ B: [X] });
     await destroyed(s);
 });
+
+test("one entry declared with two weights: preview fails naming both, before any call; so does up", async () => {
+    const s = await newStack("two-weights");
+    const X90 = { ...X, weight: 90 };
+    const rule =
+        /vserverGroups declares VServer group lb-0\/rsp-0-0\/80 with weight (50|90), and another resource of this stack declares it on the same scaling group with weight (50|90)/;
+    // A new stack: nothing is attached and nothing is in state.
+    const preview = await step("preview A [X], B [X weight 90]", () =>
+        s.preview([attachment("A", [X]), attachment("B", [X90])], { allowFailure: true }),
+    );
+    expect(preview.result.ok).toBe(false);
+    expect(preview.result.output).toMatch(rule);
+    expect(preview.calls).toEqual({});
+    // A stack where both declare X with one weight: changing it in one of them only fails the same way.
+    await step("up A [X, Y], B [X]", () => s.up([attachment("A", [X, Y]), attachment("B", [X])]));
+    const changed = await step("preview A [X, Y], B [X weight 90]", () =>
+        s.preview([attachment("A", [X, Y]), attachment("B", [X90])], { allowFailure: true }),
+    );
+    expect(changed.result.ok).toBe(false);
+    expect(changed.result.output).toMatch(rule);
+    expect(changed.calls).toEqual({});
+    // `up` without a preview (the Automation API's default, or --skip-preview): the engine checks A and B
+    // in either order. If B comes first, its update re-weights X before A's check fails; A's state then
+    // keeps weight 50 until a refresh. Either way the up fails with the rule, and nothing else moves.
+    const up = await step("up A [X, Y], B [X weight 90] (no preview)", () =>
+        s.up([attachment("A", [X, Y]), attachment("B", [X90])], { allowFailure: true }),
+    );
+    expect(up.result.ok).toBe(false);
+    expect(up.result.output).toMatch(rule);
+    const bFirst = up.calls.DetachVServerGroups === 1;
+    expect(up.calls).toEqual(bFirst ? { DescribeScalingGroups: 1, DetachVServerGroups: 1, AttachVServerGroups: 1 } : {});
+    expect(attached()).toEqual([bFirst ? X90 : X, Y, OTHER]);
+    expect(await claims(s)).toEqual({ A: [X, Y], B: [bFirst ? X90 : X] });
+    // Both changed: applied once (unless B already did), and both states say the new weight.
+    const both = await step("up A [X weight 90, Y], B [X weight 90]", () => s.up([attachment("A", [X90, Y]), attachment("B", [X90])]));
+    expect(both.calls).toEqual(
+        bFirst ? { DescribeScalingGroups: 1 } : { DescribeScalingGroups: 2, DetachVServerGroups: 1, AttachVServerGroups: 1 },
+    );
+    expect(attached()).toEqual([X90, Y, OTHER]);
+    expect(await claims(s)).toEqual({ A: [X90, Y], B: [X90] });
+    await destroyed(s);
+});

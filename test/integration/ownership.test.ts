@@ -185,3 +185,24 @@ it("create reports adoption: how many, what delete will do, and how to avoid it"
             "To keep it attached on delete, set the retainOnDelete resource option or leave it out of vserverGroups\n",
     );
 });
+
+it("check: an entry another resource of the run declares with another weight fails, naming both; same weight, another group or a new run pass", async () => {
+    const X90 = { ...X, weight: 90 };
+    const check = (scalingGroupId: string, entries: Entry[]) => steps.check({}, { ...inputsOf(scalingGroupId, entries) });
+    expect((await check("asg-1", [X, Y])).failures).toBeUndefined();
+    expect((await check("asg-1", [X])).failures).toBeUndefined();
+    expect((await check("asg-1", [Z, X90])).failures).toEqual([
+        {
+            property: "vserverGroups",
+            reason:
+                "vserverGroups declares VServer group lb-0/rsp-0-0/80 with weight 90, and another resource of this stack declares it on the same scaling group with weight 50: " +
+                "an attachment has one weight, so the two would re-weight it in turn; declare the same weight in both, or the entry in one of them only",
+        },
+    ]);
+    // The failed check recorded nothing: Z is free to declare with any weight.
+    expect((await check("asg-1", [{ ...Z, weight: 7 }])).failures).toBeUndefined();
+    expect((await check("asg-2", [X90])).failures).toBeUndefined();
+    await nextRun();
+    expect((await check("asg-1", [X90])).failures).toBeUndefined();
+    expect(emulator.control.calls()).toEqual([]);
+});
