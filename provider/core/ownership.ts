@@ -38,9 +38,10 @@ export interface WeightConflict {
 }
 
 /**
- * Records the weights one resource's inputs declare (the engine checks each resource of the program
- * once per run) and answers the entries an earlier resource declared with another weight: one
- * attachment has one weight, so two resources would re-weight it in turn. Nothing is recorded then.
+ * Records the weights one resource's inputs declare and answers the entries an earlier resource
+ * declared with another weight: one attachment has one weight, so two resources would re-weight it
+ * in turn. Nothing is recorded then. The engine may check one resource twice in a run (again when
+ * its diff says replace), always with the same inputs, so a resource never conflicts with itself.
  */
 export function declareWeights(scope: Scope, declared: ReadonlyArray<{ key: string; weight: number | undefined }>): WeightConflict[] {
     let byKey = weights.get(scope);

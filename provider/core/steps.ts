@@ -292,17 +292,18 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         unprintable(news.scalingGroupId);
         const { inputs, failures } = kind.validate(news, defaultRegion(stackConfig));
         if (failures.length > 0) return { failures: forEngine(failures) };
-        const conflicts = inputs && !containsUnknown([inputs.scalingGroupId, inputs.region]) ? weightConflicts(inputs) : [];
+        // Values not known yet (preview) are checked when the engine checks again with them known.
+        const known = inputs && !containsUnknown([inputs.scalingGroupId, inputs.region, listOf(inputs, kind.field)]);
+        const conflicts = known ? weightConflicts(inputs) : [];
         return conflicts.length > 0 ? { failures: forEngine(conflicts) } : { inputs };
     }
 
     /** Entries another resource of the program declares on the same scaling group with another weight. */
     function weightConflicts(inputs: Attachment): CheckFailure[] {
-        const known = entriesOf(inputs).filter((e) => !containsUnknown(e));
         const weight = (w: number | undefined) => (w === undefined ? "no weight" : `weight ${w}`);
         return declareWeights(
             scope(inputs),
-            known.map((e) => ({ key: key(e), weight: e.weight })),
+            entriesOf(inputs).map((e) => ({ key: key(e), weight: e.weight })),
         ).map(({ key: k, weight: w, other }) => ({
             property: kind.field,
             reason:

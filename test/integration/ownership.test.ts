@@ -4,6 +4,9 @@
 import type { Emulator } from "../../emulator";
 import { toEntries, type AttachmentState, type Entry } from "../../provider/model";
 import * as steps from "../../provider/steps";
+import * as sgSteps from "../../provider/server-groups";
+import * as lbSteps from "../../provider/load-balancers";
+import { UNKNOWN } from "../../provider/core/unknown";
 import { attachedOf, callCounts, entry, inputsOf, resetProviderClients, seedWith, startProviderEmulator } from "../../harness/provider-env";
 
 let emulator: Emulator;
@@ -205,4 +208,45 @@ it("check: an entry another resource of the run declares with another weight fai
     await nextRun();
     expect((await check("asg-1", [X90])).failures).toBeUndefined();
     expect(emulator.control.calls()).toEqual([]);
+});
+
+it("check: the same inputs checked twice in one run (a replacement) never conflict with themselves", async () => {
+    const X90 = { ...X, weight: 90 };
+    for (const entries of [[X90, Y], [X90, Y], [X90]])
+        expect((await steps.check({}, { ...inputsOf("asg-1", entries) })).failures).toBeUndefined();
+    expect((await steps.check({}, { ...inputsOf("asg-1", [X]) })).failures).toHaveLength(1);
+});
+
+const vsg = (weight?: number) => [{ loadbalancerId: "lb-0", vserverAttributes: [{ vserverGroupId: "rsp-0-0", port: 80, weight }] }];
+const sgp = (weight?: number) => [{ serverGroupId: "sgp-1", type: "ALB", port: 80, weight }];
+const lbs = (weight?: number) => [{ loadBalancerId: "lb-1", weight }];
+
+describe.each([
+    ["VServer groups", steps, "vserverGroups", vsg, { loadbalancerId: "lb-1", vserverAttributes: UNKNOWN }],
+    ["server groups", sgSteps, "serverGroups", sgp, { serverGroupId: "sgp-2", type: "NLB", port: UNKNOWN }],
+    ["load balancers", lbSteps, "loadBalancers", lbs, { loadBalancerId: UNKNOWN }],
+] as const)("check of %s with values not known yet (preview)", (_name, kindSteps, field, known, nested) => {
+    const inputs = (value: unknown) => JSON.parse(JSON.stringify({ scalingGroupId: "asg-1", region: "cn-hangzhou", [field]: value }));
+    beforeEach(() =>
+        kindSteps.configure({
+            config: {
+                get: () => undefined,
+                require: (k: string): never => {
+                    throw new Error(k);
+                },
+            },
+        }),
+    );
+
+    it.each([
+        ["the whole list", UNKNOWN],
+        ["one element among known ones", [...known(7), UNKNOWN]],
+        ["two elements", [UNKNOWN, UNKNOWN]],
+        ["a nested field", [...known(7), nested]],
+    ])("%s: passes, and nothing of it counts for the weight check", async (_what, value) => {
+        expect(await kindSteps.check({}, inputs(value))).toEqual({ inputs: expect.objectContaining({ [field]: value }) });
+        // Nothing was recorded: the known entry may still be declared with another weight.
+        expect((await kindSteps.check({}, inputs(known(3)))).failures).toBeUndefined();
+        expect((await kindSteps.check({}, inputs(known(9)))).failures).toHaveLength(1);
+    });
 });
