@@ -292,7 +292,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         unprintable(news.scalingGroupId);
         const { inputs, failures } = kind.validate(news, defaultRegion(stackConfig));
         if (failures.length > 0) return { failures: forEngine(failures) };
-        // Values not known yet (preview) are checked when the engine checks again with them known.
+        // Values not known yet (preview) are checked during `up`, once they are known.
         const known = inputs && !containsUnknown([inputs.scalingGroupId, inputs.region, listOf(inputs, kind.field)]);
         const conflicts = known ? weightConflicts(inputs) : [];
         return conflicts.length > 0 ? { failures: forEngine(conflicts) } : { inputs };
