@@ -48,6 +48,14 @@ const web = new ScalingGroupVServerGroups("web", {
 });
 export const attached = web.vserverGroups;
 
+const otherWeight = config.getNumber("otherWeight");
+if (otherWeight) {
+    new ScalingGroupVServerGroups("web-too", {
+        scalingGroupId: pulumi.secret("${SECRET_GROUP}"),
+        vserverGroups: [{ loadbalancerId: "lb-web", vserverAttributes: [{ vserverGroupId: "rsp-web-443", port: 443, weight: otherWeight }] }],
+    });
+}
+
 const seen = config.get("get");
 export const read = seen ? ScalingGroupVServerGroups.get("seen", seen).vserverGroups : undefined;
 
@@ -272,6 +280,20 @@ test("500 bad entries: preview fails with 20 messages and a count, no stack trac
         expect(preview.output).toContain("and 480 more problems (500 in all) not shown");
         expect(stackFrames(preview)).toEqual([]);
         expect(snapshotOf(emulator, "bad", preview).calls).toEqual({});
+    });
+});
+
+test("one entry declared with two weights: `pulumi up --yes` stops at its preview naming both, before any API call", async () => {
+    await withStack("weights", { otherWeight: "30" }, async () => {
+        const up = await cli.run(["up", "--yes", "--stack", "weights"], { cwd: program, allowFailure: true });
+        console.log(`pulumi up with rsp-web-443 at weights 20 and 30:\n${diagnostics(up)}`);
+        expect(up.code).not.toBe(0);
+        expect(diagnostics(up)).toMatch(
+            /vserverGroups declares VServer group lb-web\/rsp-web-443\/443 with weight (20|30), and another resource of this stack declares it on the same scaling group with weight (20|30): an attachment has one weight/,
+        );
+        expect(stackFrames(up)).toEqual([]);
+        expect(snapshotOf(emulator, "weights", up).calls).toEqual({});
+        expect(up.output).not.toContain(SECRET_GROUP);
     });
 });
 
