@@ -4,9 +4,9 @@
 // activity polls), not the emulated activity's duration.
 import { DEFAULT_ACTIVITY_DELAY_MS } from "../../emulator";
 import { KINDS, kindTimingProgram, type BenchKind } from "./kinds";
-import { log, mark, median, sec, table, type Ctx } from "./measure";
+import { log, mark, table, type Ctx } from "./measure";
 import { KIND_RUNS } from "./setup";
-import { runPairs, type TimingRow } from "./timing";
+import { ratioOf, runPairs, TIMING_HEADERS, timingCells, type TimingRow } from "./timing";
 
 export const KIND_N = Number(process.env.BENCH_KIND_N ?? 50);
 /** The ratio the issue asks for at N = 50, activity delay 0. */
@@ -33,7 +33,7 @@ export async function kindTimingSection(ctx: Ctx): Promise<{ md: string; results
             log(`timing ${kind.label} N=${KIND_N}: warm-up done`);
             const label = `${kind.label} N=${KIND_N} activity delay 0`;
             const row = await runPairs(ctx, { n: KIND_N, latency: 0, prog, realStack, noopStack, label, runs: KIND_RUNS });
-            const ratio = median(row.real) / median(row.noop);
+            const ratio = ratioOf(row);
             log(`timing ${label}: ratio ${ratio.toFixed(2)}`);
             results.push({ kind, row, ratio });
         }
@@ -48,28 +48,12 @@ export async function kindTimingSection(ctx: Ctx): Promise<{ md: string; results
         });
     }
     const md = table(
-        [
-            "kind",
-            "N",
-            "calls per real up + destroy",
-            "no-op up + destroy (s, medians)",
-            "real up + destroy (s, medians)",
-            "no-op total (s)",
-            "real total (s)",
-            "ratio real / no-op",
-            "per-pair ratios",
-            "goal",
-        ],
+        ["kind", "N", "calls per real up + destroy", ...TIMING_HEADERS, "goal"],
         results.map(({ kind, row: r, ratio }) => [
             kind.label,
             r.n,
             `${r.n} Describe + ${r.n} Attach + ${r.n} Detach + ${r.polls} DescribeScalingActivities`,
-            `${sec(median(r.noopUp))} + ${sec(median(r.noop.map((t, i) => t - r.noopUp[i])))}`,
-            `${sec(median(r.realUp))} + ${sec(median(r.real.map((t, i) => t - r.realUp[i])))}`,
-            sec(median(r.noop)),
-            sec(median(r.real)),
-            `**${ratio.toFixed(2)}**`,
-            `${Math.min(...r.real.map((t, i) => t / r.noop[i])).toFixed(2)}–${Math.max(...r.real.map((t, i) => t / r.noop[i])).toFixed(2)}`,
+            ...timingCells(r),
             `≤ ${KIND_GOAL.toFixed(2)} ${mark(ratio <= KIND_GOAL)}`,
         ]),
     );

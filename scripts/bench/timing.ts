@@ -41,40 +41,42 @@ export async function timingSection(ctx: Ctx): Promise<{ md: string; rows: Timin
         }
     }
     const tRows = rows.map((r) => {
-        const ratio = median(r.real) / median(r.noop);
         const goal = r.n === 50 && r.latency === 0;
-        return [
-            r.n,
-            `${r.latency} ms`,
-            `${sec(median(r.noopUp))} + ${sec(median(r.noop.map((t, i) => t - r.noopUp[i])))}`,
-            `${sec(median(r.realUp))} + ${sec(median(r.real.map((t, i) => t - r.realUp[i])))}`,
-            sec(median(r.noop)),
-            sec(median(r.real)),
-            `**${ratio.toFixed(2)}**`,
-            `${Math.min(...r.real.map((t, i) => t / r.noop[i])).toFixed(2)}–${Math.max(...r.real.map((t, i) => t / r.noop[i])).toFixed(2)}`,
-            goal ? `≤ 1.25 ${mark(ratio <= 1.25)}` : "",
-        ];
+        return [r.n, `${r.latency} ms`, ...timingCells(r), goal ? `≤ 1.25 ${mark(ratioOf(r) <= 1.25)}` : ""];
     });
     const g = rows.find((r) => r.n === 50 && r.latency === 0);
     if (g) {
-        const ratio = median(g.real) / median(g.noop);
+        const ratio = ratioOf(g);
         ctx.goals.push({ goal: "time ratio ≤ 1.25 at N = 50, 0 ms latency", met: ratio <= 1.25, detail: ratio.toFixed(2) });
     }
-    const md = table(
-        [
-            "N",
-            "emulator latency",
-            "no-op up + destroy (s, medians)",
-            "real up + destroy (s, medians)",
-            "no-op total (s)",
-            "real total (s)",
-            "ratio real / no-op",
-            "per-pair ratios",
-            "goal",
-        ],
-        tRows,
-    );
+    const md = table(["N", "emulator latency", ...TIMING_HEADERS, "goal"], tRows);
     return { md, rows, noopProviderText };
+}
+
+/** The ratio of the medians, real / no-op. */
+export const ratioOf = (r: TimingRow) => median(r.real) / median(r.noop);
+
+/** Columns every timing table has, in the order `timingCells` fills them. */
+export const TIMING_HEADERS = [
+    "no-op up + destroy (s, medians)",
+    "real up + destroy (s, medians)",
+    "no-op total (s)",
+    "real total (s)",
+    "ratio real / no-op",
+    "per-pair ratios",
+];
+
+/** One row's TIMING_HEADERS cells: medians of up + destroy, totals, the ratio and the per-pair spread. */
+export function timingCells(r: TimingRow): string[] {
+    const pairs = r.real.map((t, i) => t / r.noop[i]);
+    return [
+        `${sec(median(r.noopUp))} + ${sec(median(r.noop.map((t, i) => t - r.noopUp[i])))}`,
+        `${sec(median(r.realUp))} + ${sec(median(r.real.map((t, i) => t - r.realUp[i])))}`,
+        sec(median(r.noop)),
+        sec(median(r.real)),
+        `**${ratioOf(r).toFixed(2)}**`,
+        `${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}`,
+    ];
 }
 
 export interface PairSpec {
