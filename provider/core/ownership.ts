@@ -44,9 +44,8 @@ export interface WeightConflict {
  * its diff says replace), always with the same inputs, so a resource never conflicts with itself.
  */
 export function declareWeights(scope: Scope, declared: ReadonlyArray<{ key: string; weight: number | undefined }>): WeightConflict[] {
-    let byKey = weights.get(scope);
-    if (!byKey) weights.set(scope, (byKey = new Map()));
-    const known = byKey;
+    const known = weights.get(scope) ?? new Map<string, number | undefined>();
+    weights.set(scope, known);
     const conflicts = declared
         .filter((d) => known.has(d.key) && known.get(d.key) !== d.weight)
         .map((d) => ({ ...d, other: known.get(d.key) }));
