@@ -2,9 +2,9 @@
 // generator of desired entry sets (adds, removals, weight changes, force-flag flips, reorderings,
 // scaling group changes) and of faults, and the checks that say "converged, nothing lost, nothing
 // leaked, others untouched". Used by the provider-level mode and by the real-engine mode.
-import type { Emulator, FaultRule, StateSeed } from "../emulator";
+import type { Emulator, FaultRule, Hold, StateSeed } from "../emulator";
 import { prng } from "../emulator/faults";
-import { entryKey, toEntries, type Entry, type VServerGroup } from "../provider/model";
+import { entryKey, toEntries, type Entry, type VServerGroup } from "../provider/kinds/vserver-groups/model";
 
 import { attachedOf, REGION } from "./provider-env";
 import { until } from "./until";
@@ -258,6 +258,95 @@ export function faultsFor(r: Rng, opts: GeneratorOptions): FaultSpec[] {
     return out;
 }
 
+/**
+ * The faults of a step meant to fail, in stages: the first stage is injected with the step, each
+ * later one once the next Attach or Detach arrives (see `injectInStages`).
+ */
+export interface FailurePlan {
+    stages: FaultSpec[][];
+    /** For the log: what each stage waits for. */
+    describe: string;
+}
+
+const DESCRIBE = ["DescribeScalingGroups"];
+
+/**
+ * Faults that make a step fail: Attach and Detach fail for longer than the retry budget, from the
+ * start or only once the step's first change has gone through. Often DescribeScalingGroups fails
+ * too from the first failing Attach/Detach on, so the re-read after the failure fails and the state
+ * the failure carries is marked uncertain (the step's earlier Describes went through). Latency
+ * makes the failed calls land late, their outcome unknown to the provider; busy answers and
+ * throttling are certain failures.
+ */
+export function failureFaults(r: Rng, opts: GeneratorOptions): FailurePlan {
+    const afterFirstChange = r() < 0.5;
+    const kind = pick(r, ["throttling", "internalError", "serviceUnavailable", "connectionReset", "latency", "busy"] as const);
+    const changes: FaultSpec[] = [];
+    if (kind === "busy") {
+        const code = r() < 0.5 ? "IncorrectScalingGroupStatus" : "ScalingActivityInProgress";
+        for (const sg of SCALING_GROUPS) changes.push({ type: "busy", scalingGroupId: sg, code });
+    } else if (kind === "latency") {
+        const latencyMs = opts.readTimeoutMs + int(r, 30, Math.max(40, Math.round(opts.readTimeoutMs / 2)));
+        changes.push({ type: "rule", rule: { kind, actions: MUTATING, latencyMs, times: 40 } });
+    } else {
+        changes.push({
+            type: "rule",
+            rule: { kind, actions: pick(r, [MUTATING, MUTATING, ["AttachVServerGroups"], ["DetachVServerGroups"]]), times: 1000 },
+        });
+    }
+    const stages: FaultSpec[][] = afterFirstChange ? [[], changes] : [changes];
+    if (r() < 0.6) {
+        const readFault = pick(r, ["throttling", "internalError", "serviceUnavailable", "connectionReset"] as const);
+        stages.push([{ type: "rule", rule: { kind: readFault, actions: DESCRIBE, times: 1000 } }]);
+    }
+    const when = afterFirstChange
+        ? ["", "after the first change", "from the next change on"]
+        : ["with the step", "from the first change on"];
+    return {
+        stages,
+        describe: stages
+            .map((faults, i) => (faults.length > 0 ? `${when[i]}: ${describeFaults(faults)}` : ""))
+            .filter(Boolean)
+            .join("; "),
+    };
+}
+
+/**
+ * Injects `stages[0]` now, and each later stage once the next Attach or Detach arrives: that call's
+ * fate was decided on arrival (by the stages before), the calls after it meet the new faults. No
+ * clock involved: the emulator holds the call until the faults are in. `reached` says how many
+ * stages are in; `disarm` after the step drops the holds no call reached.
+ */
+export function injectInStages(
+    emulator: Emulator,
+    stages: FaultSpec[][],
+    tracker: LatencyTracker,
+): { reached: () => number; disarm: () => void } {
+    let reached = 0;
+    let holds: Hold[] = [];
+    const next = () => {
+        injectTracked(emulator, stages[reached], tracker);
+        reached++;
+        if (reached === stages.length) return;
+        const mine = MUTATING.map((action) => emulator.control.hold(action));
+        holds = mine;
+        let done = false;
+        for (const hold of mine) {
+            hold.arrived.then(
+                () => {
+                    if (done) return;
+                    done = true;
+                    next();
+                    for (const h of mine) h.release();
+                },
+                () => undefined, // released before any call came
+            );
+        }
+    };
+    next();
+    return { reached: () => reached, disarm: () => holds.forEach((h) => h.release()) };
+}
+
 export function injectFaults(emulator: Emulator, faults: FaultSpec[]): void {
     for (const f of faults) {
         if (f.type === "rule") emulator.control.addFault(f.rule);
@@ -340,6 +429,58 @@ export function audit(emulator: Emulator, desired: Desired | readonly Desired[] 
 }
 
 export const auditClean = (a: Audit) => a.lost.length === 0 && a.leaked.length === 0 && a.othersTouched.length === 0;
+
+/** What one live resource's state claims: the entries it owns, on its scaling group. */
+export interface Claim {
+    name: string;
+    scalingGroupId: string;
+    entries: Entry[];
+    /**
+     * Other weights that count as holding a claimed entry: a targeted run re-weights an entry that
+     * a resource it did not touch claims too, as the program declares it for both (one attachment,
+     * one weight); the untouched state keeps the old weight until its own next step.
+     */
+    reweighted?: Entry[];
+}
+
+export interface ClaimAudit {
+    /** Entries a claim lists that ESS does not hold with that weight. */
+    overclaimed: string[];
+    /** Entries ESS holds that the stack once owned and no live resource claims. */
+    orphaned: string[];
+}
+
+/**
+ * Compares the cloud with what state claims. Overclaimed: a claimed entry not attached with its
+ * weight. Orphaned: an entry attached to a scaling group that is not one of OTHERS (so the stack
+ * attached it, and some resource of it owned it: the cloud has no other actor) and that no claim
+ * lists, unless a resource in `awaited` declares it: a targeted run hands an entry over to a
+ * resource it gave no step, whose next step takes it.
+ */
+export function auditClaims(emulator: Emulator, claims: readonly Claim[], awaited: readonly Desired[] = []): ClaimAudit {
+    const result: ClaimAudit = { overclaimed: [], orphaned: [] };
+    for (const sg of SCALING_GROUPS) {
+        const attached = attachedOf(emulator, sg);
+        const held = new Set(attached.map((e) => `${entryKey(e)}@${e.weight}`));
+        const mine = claims.filter((c) => c.scalingGroupId === sg);
+        for (const c of mine) {
+            const alsoOk = new Set((c.reweighted ?? []).map((e) => `${entryKey(e)}@${e.weight}`));
+            for (const e of c.entries) {
+                const k = entryKey(e);
+                const ok = held.has(`${k}@${e.weight}`) || attached.some((a) => entryKey(a) === k && alsoOk.has(`${k}@${a.weight}`));
+                if (!ok) result.overclaimed.push(`${c.name}@${sg}:${show([e])[0]}`);
+            }
+        }
+        const claimed = new Set(mine.flatMap((c) => c.entries.map(entryKey)));
+        const others = new Set(OTHERS[sg].map(entryKey));
+        const pending = new Set(awaited.filter((d) => d.scalingGroupId === sg).flatMap((d) => d.entries.map(entryKey)));
+        for (const a of attached) {
+            const k = entryKey(a);
+            if (!others.has(k) && !claimed.has(k) && !pending.has(k)) result.orphaned.push(`${sg}:${show([a])[0]}`);
+        }
+    }
+    return result;
+}
 
 /** Faults that really fired, by kind, from the emulator's call log. */
 export function firedFaults(emulator: Emulator, sinceSeq = 0): Record<string, number> {

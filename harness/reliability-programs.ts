@@ -1,9 +1,9 @@
 // Programs of several resources in one stack, for the randomized reliability suite: moves, renames,
-// replacements on the same scaling group and duplicate declarations. Entries declared by two
-// resources of one scaling group carry one weight (two weights for one attachment is a conflict ESS
-// cannot hold).
-import { entryKey, toEntries, type Entry } from "../provider/model";
-import { firstDesired, nextDesired, pick, render, type Desired, type Rng } from "./reliability-model";
+// replacements on the same scaling group and duplicate declarations, and (when asked) `get`
+// resources reading a scaling group. Entries declared by two resources of one scaling group carry
+// one weight (two weights for one attachment is a conflict ESS cannot hold).
+import { entryKey, toEntries, type Entry } from "../provider/kinds/vserver-groups/model";
+import { firstDesired, nextDesired, pick, render, SCALING_GROUPS, type Desired, type Rng, type ScalingGroupId } from "./reliability-model";
 
 /** One resource of the program. */
 export interface Declared {
@@ -15,17 +15,58 @@ export interface Declared {
     alias?: string;
 }
 
+/**
+ * A `get` resource of the program (`ScalingGroupVServerGroups.get(name, scalingGroupId)`): its id is
+ * the scaling group's, it owns nothing, and the engine never deletes it (it drops it from state).
+ */
+export interface Observed {
+    name: string;
+    scalingGroupId: ScalingGroupId;
+    /** The props the engine's `read` gets on registration: none, or the scaling group and region the program passed. */
+    props: "none" | "scalingGroup";
+}
+
 /** The whole program of one step, in registration order, plus the resources `up --replace` targets. */
 export interface StackDesired {
     resources: Declared[];
+    /** The program's `get` resources (empty unless the generator was asked for them). */
+    gets: Observed[];
     replace: string[];
     mutations: string[];
 }
+
+/** What the generator may put in a program beyond managed resources. */
+export interface StackOptions {
+    /** `get` resources: added, kept or dropped as the program changes. */
+    gets?: boolean;
+}
+
+const MAX_GETS = 2;
 
 const MAX_RESOURCES = 3;
 
 /** Every resource's desired entries, flattened with their scaling group (for the audit). */
 export const allDesired = (p: StackDesired): Desired[] => p.resources.map((d) => d.desired);
+
+/**
+ * The `declaredByOthers` input the resource class gives `d`: entry key → the sorted names of the
+ * program's other managed resources that declare it on its scaling group (from the program, not state).
+ */
+export function declaredByOthers(p: StackDesired, d: Declared): Record<string, string[]> {
+    const byKey: Record<string, string[]> = {};
+    for (const o of p.resources) {
+        if (o.name === d.name || o.desired.scalingGroupId !== d.desired.scalingGroupId) continue;
+        for (const e of o.desired.entries) byKey[entryKey(e)] = [...(byKey[entryKey(e)] ?? []), o.name].sort();
+    }
+    return byKey;
+}
+
+function newGet(r: Rng, gets: readonly Observed[]): Observed {
+    const taken = new Set(gets.map((g) => g.name));
+    let n = 0;
+    while (taken.has(`g${n}`)) n++;
+    return { name: `g${n}`, scalingGroupId: pick(r, SCALING_GROUPS), props: r() < 0.5 ? "none" : "scalingGroup" };
+}
 
 function nextName(resources: readonly Declared[], counter: { n: number }): string {
     const taken = new Set(resources.map((d) => d.name));
@@ -54,7 +95,7 @@ function oneWeight(r: Rng, resources: Declared[]): Declared[] {
     });
 }
 
-export function firstStack(r: Rng): StackDesired {
+export function firstStack(r: Rng, opts: StackOptions = {}): StackDesired {
     const first = firstDesired(r);
     const resources: Declared[] = [{ name: "r0", desired: first }];
     if (r() < 0.5) {
@@ -65,20 +106,27 @@ export function firstStack(r: Rng): StackDesired {
         const entries = [...second.entries.filter((e) => !shared.some((s) => entryKey(s) === entryKey(e))), ...shared];
         resources.push({ name: "r1", desired: withEntries(r, second, entries) });
     }
+    const gets = opts.gets && r() < 0.4 ? [newGet(r, [])] : [];
     return {
         resources: oneWeight(r, resources),
+        gets,
         replace: [],
-        mutations: resources.map((d) => `${d.name}: create ${d.desired.entries.length} on ${d.desired.scalingGroupId}`),
+        mutations: [
+            ...resources.map((d) => `${d.name}: create ${d.desired.entries.length} on ${d.desired.scalingGroupId}`),
+            ...gets.map((g) => `get ${g.name} on ${g.scalingGroupId}`),
+        ],
     };
 }
 
-/** The next program: one resource's entries mutate, or one operation across resources. */
-export function nextStack(r: Rng, prev: StackDesired): StackDesired {
+/** The next program: one resource's entries mutate, or one operation across resources (or on `get` resources). */
+export function nextStack(r: Rng, prev: StackDesired, opts: StackOptions = {}): StackDesired {
     const counter = { n: prev.resources.length };
     let resources: Declared[] = prev.resources.map((d) => ({ name: d.name, desired: { ...d.desired, mutations: [] } }));
+    let gets = [...prev.gets];
     const replace: string[] = [];
     const mutations: string[] = [];
-    const kind = pick(r, ["entries", "entries", "entries", "move", "move", "rename", "replace", "duplicate", "add", "remove"] as const);
+    const kinds = ["entries", "entries", "entries", "move", "move", "rename", "replace", "duplicate", "add", "remove"] as const;
+    const kind = pick(r, opts.gets ? [...kinds, "get" as const] : kinds);
     const sameGroup = (d: Declared) => resources.filter((o) => o !== d && o.desired.scalingGroupId === d.desired.scalingGroupId);
     switch (kind) {
         case "entries": {
@@ -159,9 +207,21 @@ export function nextStack(r: Rng, prev: StackDesired): StackDesired {
             mutations.push(`remove ${gone.name}`);
             break;
         }
+        case "get": {
+            if (gets.length === 0 || (gets.length < MAX_GETS && r() < 0.5)) {
+                const g = newGet(r, gets);
+                gets.push(g);
+                mutations.push(`get ${g.name} on ${g.scalingGroupId}`);
+            } else {
+                const gone = pick(r, gets);
+                gets = gets.filter((g) => g !== gone);
+                mutations.push(`drop get ${gone.name}`);
+            }
+            break;
+        }
     }
     if (mutations.length === 0) mutations.push("reorder");
-    return { resources: oneWeight(r, resources), replace, mutations };
+    return { resources: oneWeight(r, resources), gets, replace, mutations };
 }
 
 /** A resource's entries as they appear in a program, for a log line. */
@@ -171,4 +231,5 @@ export const describeStack = (p: StackDesired): string =>
             (d) =>
                 `${d.name}${d.alias ? `(alias ${d.alias})` : ""}${d.dependsOn ? `(dependsOn ${d.dependsOn})` : ""}@${d.desired.scalingGroupId}=[${d.desired.entries.map((e) => `${entryKey(e)}@${e.weight}`).join(" ")}]`,
         )
+        .concat(p.gets.map((g) => `${g.name}(get${g.props === "none" ? "" : " with props"})@${g.scalingGroupId}`))
         .join(" ");

@@ -1,9 +1,11 @@
-export { ScalingGroupVServerGroups } from "./resource";
-export type { ScalingGroupVServerGroupsArgs, VServerGroupArgs, VServerAttributeArgs } from "./resource";
-export type { VServerGroup, VServerAttribute } from "./model";
-export { ScalingGroupServerGroups } from "./resources/server-groups";
-export type { ScalingGroupServerGroupsArgs, ServerGroupArgs } from "./resources/server-groups";
-export type { ServerGroup, ServerGroupType } from "./kinds/server-groups";
-export { ScalingGroupLoadBalancers } from "./resources/load-balancers";
-export type { ScalingGroupLoadBalancersArgs, LoadBalancerArgs } from "./resources/load-balancers";
-export type { LoadBalancer } from "./kinds/load-balancers";
+// The package's public surface: the three resource classes and their argument and output types.
+export { ScalingGroupVServerGroups } from "./kinds/vserver-groups/resource";
+export type { ScalingGroupVServerGroupsArgs, VServerGroupArgs, VServerAttributeArgs } from "./kinds/vserver-groups/resource";
+export type { VServerGroup, VServerAttribute } from "./kinds/vserver-groups/model";
+export { ScalingGroupServerGroups } from "./kinds/server-groups/resource";
+export type { ScalingGroupServerGroupsArgs, ServerGroupArgs } from "./kinds/server-groups/resource";
+export type { ServerGroup, ServerGroupType } from "./kinds/server-groups/kind";
+export { ScalingGroupLoadBalancers } from "./kinds/load-balancers/resource";
+export type { ScalingGroupLoadBalancersArgs, LoadBalancerArgs } from "./kinds/load-balancers/resource";
+export type { LoadBalancer } from "./kinds/load-balancers/kind";
+export type { AttachmentArgs } from "./resource-class";

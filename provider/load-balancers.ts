@@ -1,7 +1,7 @@
-// The engine steps of the load balancers kind: what `require("pulumi-alicloud-ess-vserver-groups/provider/load-balancers")`
-// gives the dynamic-provider plugin.
-import { stepsOf } from "./core/steps";
-import { loadBalancers } from "./kinds/load-balancers";
+// The load balancers kind's engine steps: what `require("pulumi-alicloud-ess-vserver-groups/provider/load-balancers")`
+// gives the dynamic-provider plugin. States name this path: keep it.
+import { loadBalancers } from "./kinds/load-balancers/kind";
+import { stepsOf } from "./lifecycle/steps";
 
 const steps = stepsOf(loadBalancers);
 

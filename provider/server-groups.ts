@@ -1,7 +1,7 @@
-// The engine steps of the server groups kind: what `require("pulumi-alicloud-ess-vserver-groups/provider/server-groups")`
-// gives the dynamic-provider plugin.
-import { stepsOf } from "./core/steps";
-import { serverGroups } from "./kinds/server-groups";
+// The server groups kind's engine steps: what `require("pulumi-alicloud-ess-vserver-groups/provider/server-groups")`
+// gives the dynamic-provider plugin. States name this path: keep it.
+import { serverGroups } from "./kinds/server-groups/kind";
+import { stepsOf } from "./lifecycle/steps";
 
 const steps = stepsOf(serverGroups);
 

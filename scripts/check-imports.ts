@@ -2,6 +2,9 @@
 //   - the library (provider/, emulator/) never imports the harness, tests, scripts or examples;
 //   - the harness never imports tests, scripts or examples;
 //   - scripts/ and test/ never import each other (both use harness/ and the library);
+//   - inside provider/: the ESS client (client/) imports no other part of the library, the lifecycle
+//     (lifecycle/) imports no kind, and a kind (kinds/<kind>/) imports only its own folder, the client,
+//     the lifecycle's kind-facing modules (kind, checks, unknown) and the resource-class factory;
 //   - no cycle between files (type-only imports count: a cycle of shapes is still a cycle).
 // Imports are read with TypeScript's own pre-processor (import, export from, require, import()).
 import { execFileSync } from "node:child_process";
@@ -29,6 +32,22 @@ const FORBIDDEN: Record<string, string[]> = {
 };
 
 const top = (file: string) => file.split("/")[0];
+
+/** The lifecycle modules a kind may use: the interface it implements and the helpers for it. */
+const KIND_FACING = ["provider/lifecycle/kind.ts", "provider/lifecycle/checks.ts", "provider/lifecycle/unknown.ts"];
+
+/** Why `file` may not import `target` inside provider/, or undefined when it may. */
+function providerRule(file: string, target: string): string | undefined {
+    if (!file.startsWith("provider/") || !target.startsWith("provider/")) return undefined;
+    const kindOf = (f: string) => /^provider\/kinds\/([^/]+)\//.exec(f)?.[1];
+    if (file.startsWith("provider/client/") && !target.startsWith("provider/client/"))
+        return "the ESS client imports no other part of the library";
+    if (file.startsWith("provider/lifecycle/") && kindOf(target)) return "the lifecycle knows no kind";
+    const kind = kindOf(file);
+    if (kind === undefined || kindOf(target) === kind || target.startsWith("provider/client/")) return undefined;
+    if (KIND_FACING.includes(target) || target === "provider/resource-class.ts") return undefined;
+    return `a kind imports only its own folder, the client, ${KIND_FACING.join(", ")} and provider/resource-class.ts`;
+}
 
 function sourceFiles(): string[] {
     const listed = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "--", "*.ts", "*.js", "*.mjs"], {
@@ -104,6 +123,8 @@ function main(): void {
         for (const target of targets) {
             if (FORBIDDEN[top(file)]?.includes(top(target)))
                 problems.push(`${file} imports ${target}: ${top(file)}/ must not import ${top(target)}/`);
+            const broken = providerRule(file, target);
+            if (broken) problems.push(`${file} imports ${target}: ${broken}`);
         }
     }
     for (const component of cycles(graph)) problems.push(`import cycle: ${component.join(" ↔ ")}`);

@@ -18,6 +18,8 @@ export type ProgramValue =
 
 /** Resource options, JSON form (resource references by name). */
 export interface ResourceOptionsSpec {
+    /** Read an existing resource with this ID (a `get`) instead of managing one. */
+    id?: string;
     dependsOn?: string[];
     parent?: string;
     protect?: boolean;

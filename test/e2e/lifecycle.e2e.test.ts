@@ -1,10 +1,9 @@
 // The lifecycle through the real Pulumi engine (CLI built from Go modules, Automation API, the
 // package installed under node_modules as users get it) against the emulator.
 import { startEmulator, type Emulator } from "../../emulator";
-import { EssClient } from "../../provider/ess";
-import { toEntries, type Entry, type VServerGroup } from "../../provider/model";
+import { toEntries, type Entry, type VServerGroup } from "../../provider/kinds/vserver-groups/model";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../../harness/e2e";
-import { attachedOf, emulatorClient } from "../../harness/provider-env";
+import { attachedOf, emulatorClient, type VServerCalls } from "../../harness/provider-env";
 
 jest.setTimeout(600_000);
 
@@ -43,7 +42,7 @@ function calls(action?: string): number {
     return emulator.control.calls(action ? { action } : {}).length;
 }
 
-function outOfBand(): EssClient {
+function outOfBand(): VServerCalls {
     return emulatorClient(emulator);
 }
 

@@ -3,85 +3,23 @@
 // state says it is attached. After every step each test checks what the emulator holds, what state
 // claims (stack export, per resource) and which calls the step made; the calls are printed at the end.
 import { startEmulator, type Emulator } from "../../emulator";
-import { toEntries, type Entry, type VServerGroup } from "../../provider/model";
-import { E2EHarness, type E2EStack, type OperationResult, type ResourceOptionsSpec, type ResourceSpec } from "../../harness/e2e";
-import { attachedOf, callCounts, emulatorClient, emulatorEnv, entry, REGION } from "../../harness/provider-env";
+import { E2EHarness, type E2EStack } from "../../harness/e2e";
+import { attachment, claims, OTHER, outputClaims, OwnershipBed } from "../../harness/e2e/ownership";
+import { emulatorClient, emulatorEnv, entry, REGION } from "../../harness/provider-env";
 
 jest.setTimeout(900_000);
 
 let emulator: Emulator;
+let bed: OwnershipBed;
 let h: E2EHarness;
-const callLog: string[] = [];
 
 const X = entry("lb-0", "rsp-0-0", 80);
 const Y = entry("lb-0", "rsp-0-1", 81);
 const Z = entry("lb-1", "rsp-1-0", 82);
-/** Attached by someone else: every step must leave it alone. */
-const OTHER = entry("lb-9", "rsp-9-0", 9000, 10);
 
-function attachment(name: string, entries: Entry[], opts?: ResourceOptionsSpec): ResourceSpec {
-    const groups = new Map<string, VServerGroup>();
-    for (const e of entries) {
-        const g = groups.get(e.loadbalancerId) ?? { loadbalancerId: e.loadbalancerId, vserverAttributes: [] };
-        g.vserverAttributes.push({ vserverGroupId: e.vserverGroupId, port: e.port, weight: e.weight });
-        groups.set(e.loadbalancerId, g);
-    }
-    return { name, args: JSON.parse(JSON.stringify({ scalingGroupId: "asg-1", vserverGroups: [...groups.values()] })), opts };
-}
-
-/** What state claims: the entries of every live resource, by name; no pending operation, no resource marked for deletion. */
-async function claims(s: E2EStack): Promise<Record<string, Entry[]>> {
-    const state = await s.export();
-    expect(state.deployment.pending_operations ?? []).toEqual([]);
-    const out: Record<string, Entry[]> = {};
-    for (const r of state.deployment.resources ?? []) {
-        if (r.type === "pulumi:pulumi:Stack" || r.type.startsWith("pulumi:providers:")) continue;
-        expect(r.delete).toBeFalsy();
-        const name = r.urn.split("::").pop()!;
-        out[name] = toEntries(((r.outputs ?? {}) as { vserverGroups?: VServerGroup[] }).vserverGroups ?? []);
-    }
-    return out;
-}
-
-/** What state claims as the up's outputs report it (one per resource of the program): no extra engine run. */
-function outputClaims(result: OperationResult): Record<string, Entry[]> {
-    return Object.fromEntries(
-        Object.entries(result.outputs ?? {}).map(([name, { value }]) => [
-            name,
-            toEntries((value as { vserverGroups?: VServerGroup[] }).vserverGroups ?? []),
-        ]),
-    );
-}
-
-/** The VServer group ids each DetachVServerGroups call of the step named. */
-function detachedIds(): string[][] {
-    return emulator.control
-        .calls({ action: "DetachVServerGroups" })
-        .map((c) => Object.entries(c.params).flatMap(([k, v]) => (k.endsWith(".VServerGroupId") ? [String(v)] : [])));
-}
-
-/** Runs one step with a clean call log; records and returns the calls it made. */
-async function step<T>(label: string, run: () => Promise<T>): Promise<{ result: T; calls: Record<string, number>; detached: string[][] }> {
-    emulator.control.clearCalls();
-    const result = await run();
-    const calls = callCounts(emulator);
-    const detached = detachedIds();
-    callLog.push(`${label}: ${JSON.stringify(calls)}${detached.length ? ` detached ${JSON.stringify(detached)}` : ""}`);
-    expect(emulator.control.calls({ ok: false })).toEqual([]);
-    return { result, calls, detached };
-}
-
-/** `pulumi destroy`: only the others' entry is left, and state holds no resource. */
-async function destroyed(s: E2EStack): Promise<string[][]> {
-    const { detached } = await step("destroy", () => s.destroy());
-    expect(attached()).toEqual([OTHER]);
-    expect(await claims(s)).toEqual({});
-    return detached;
-}
-
-function attached(): Entry[] {
-    return attachedOf(emulator, "asg-1");
-}
+const step: OwnershipBed["step"] = (label, run) => bed.step(label, run);
+const attached = () => bed.attached();
+const destroyed = (s: E2EStack) => bed.destroyed(s);
 
 async function newStack(name: string): Promise<E2EStack> {
     return h.stack({
@@ -101,17 +39,18 @@ beforeAll(async () => {
             })),
         },
     });
+    bed = new OwnershipBed(emulator);
     h = await E2EHarness.start();
 });
 afterAll(async () => {
-    console.log(`calls by step:\n  ${callLog.join("\n  ")}`);
+    bed?.print();
     await h?.cleanup();
     await emulator?.close();
 });
 beforeEach(async () => {
     emulator.control.reset();
     await emulatorClient(emulator).attach("asg-1", [OTHER], false);
-    callLog.push(`--- ${expect.getState().currentTestName}`);
+    bed.callLog.push(`--- ${expect.getState().currentTestName}`);
 });
 afterEach(() => {
     expect(attached()).toContainEqual(OTHER);
@@ -214,7 +153,9 @@ describe("move X from A [X, Y] to B [Z] in one up", () => {
             }
         }
         expect(await claims(s)).toEqual({ A: [X, Y], B: [Z] });
-        callLog.push(`20 moves: ${orders.gapless} with no Detach, ${orders.reattached} detached then re-attached in the same up; 0 lost`);
+        bed.callLog.push(
+            `20 moves: ${orders.gapless} with no Detach, ${orders.reattached} detached then re-attached in the same up; 0 lost`,
+        );
         await destroyed(s);
     });
 });

@@ -144,7 +144,7 @@ test("server groups: create, add, remove, re-weight, flag-only change, refresh w
     expect(counts()).toEqual({});
     log.push({ step: "flag-only", calls: 0 });
 
-    await emulatorClient(emulator).change("DetachServerGroups", "asg-a", {
+    await emulatorClient(emulator).client.change("DetachServerGroups", "asg-a", {
         "ServerGroup.1.ServerGroupId": "sgp-tcp",
         "ServerGroup.1.Type": "NLB",
         "ServerGroup.1.Port": "8080",
@@ -198,7 +198,7 @@ test("load balancers: create, add, remove, re-weight, flag-only change, refresh 
     expect(counts()).toEqual({});
     log.push({ step: "flag-only", calls: 0 });
 
-    await emulatorClient(emulator).change("DetachLoadBalancers", "asg-a", { "LoadBalancer.1": "lb-two" });
+    await emulatorClient(emulator).client.change("DetachLoadBalancers", "asg-a", { "LoadBalancer.1": "lb-two" });
     counts();
     await s.refresh();
     expect(await outputOf(s, "loadBalancers")).toEqual([]);

@@ -1,21 +1,18 @@
 // An Attach whose scaling activity outlives the retry budget: the change may still land, so state counts it.
 import type { Emulator } from "../../emulator";
 import * as sg from "../../provider/server-groups";
-import type { Attachment } from "../../provider/core/kind";
+import type { Attachment } from "../../provider/lifecycle/kind";
 import { TRAFFIC_SEED } from "../../harness/traffic-testbed";
-import { REGION, startProviderEmulator } from "../../harness/provider-env";
+import { REGION, startProviderEmulator, freshPluginProcess } from "../../harness/provider-env";
 
 let emulator: Emulator;
-const none = (key: string): never => {
-    throw new Error(`no stack config ${key} in tests`);
-};
 beforeAll(async () => {
     emulator = await startProviderEmulator(TRAFFIC_SEED, { ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "1" });
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
     emulator.control.reset();
-    await sg.configure({ config: { get: () => undefined, require: none } });
+    await freshPluginProcess([sg]);
 });
 
 const sgIn = (serverGroups: unknown[]) =>

@@ -1,11 +1,11 @@
 // The project's own ESS client (provider/ess.ts) against the emulator, over real HTTP with real
 // signatures: each error a user can meet, as the client reports it.
 import { startEmulator, type AccessKey, type Emulator } from "../../emulator";
-import { EssClient, type EssClientOptions } from "../../provider/ess";
-import { EssError } from "../../provider/core/errors";
-import { type Entry } from "../../provider/model";
-import { splitIntoCalls } from "../../provider/plan";
-import { emulatorClient } from "../../harness/provider-env";
+import type { EssClientOptions } from "../../provider/client/ess";
+import { vserverGroups } from "../../provider/kinds/vserver-groups/kind";
+import { EssError } from "../../provider/client/errors";
+import { type Entry } from "../../provider/kinds/vserver-groups/model";
+import { emulatorClient, type VServerCalls } from "../../harness/provider-env";
 
 const REGION = "cn-hangzhou";
 const STS: AccessKey = {
@@ -30,7 +30,7 @@ const e = (loadbalancerId: string, vserverGroupId: string, port: number, weight 
     weight,
 });
 
-function client(overrides: Partial<EssClientOptions> = {}): EssClient {
+function client(overrides: Partial<EssClientOptions> = {}): VServerCalls {
     return emulatorClient(emulator, { accessKey: key, ...overrides });
 }
 
@@ -98,7 +98,7 @@ describe("the client's calls", () => {
             .flatMap((lb) => [0, 1, 2, 3, 4].map((g) => e(`lb-${lb}`, `rsp-${lb}-${g}`, 100 + g)))
             .concat(e("lb-5", "rsp-5-0", 100));
         const c = client();
-        for (const call of splitIntoCalls(entries)) await c.attach("asg-1", call, false);
+        for (const call of vserverGroups.split(entries)) await c.attach("asg-1", call, false);
         expect(emulator.control.calls({ ok: true })).toHaveLength(2);
         expect((await c.describeScalingGroup("asg-1"))?.attached).toHaveLength(26);
     });

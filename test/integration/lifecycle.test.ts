@@ -2,23 +2,23 @@
 // signatures, without the engine: what is attached, which instances are backends, how many calls.
 import type { Emulator } from "../../emulator";
 import * as steps from "../../provider/steps";
-import { toEntries } from "../../provider/model";
-import { EssClient } from "../../provider/ess";
+import { toEntries } from "../../provider/kinds/vserver-groups/model";
 import {
     attachedOf,
     callCounts,
     emulatorClient,
     entry,
     inputsOf,
-    resetProviderClients,
+    freshPluginProcess,
     seedWith,
     startProviderEmulator,
+    type VServerCalls,
 } from "../../harness/provider-env";
 
 let emulator: Emulator;
 const other = entry("lb-3", "rsp-3-0", 9000, 10); // attached by someone else
 
-function outOfBand(): EssClient {
+function outOfBand(): VServerCalls {
     return emulatorClient(emulator);
 }
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
-    await resetProviderClients(); // each test is a new engine run: the provider forgets other resources
+    await freshPluginProcess(); // each test is a new engine run: the provider forgets other resources
     emulator.control.reset();
     await outOfBand().attach("asg-1", [other], false);
     emulator.control.clearCalls();
@@ -254,7 +254,7 @@ describe("failures", () => {
         // 300 ms response timeout), the retry and the Attach succeed, then the first Detach lands and
         // removes the re-attached entry. The provider must notice and attach it again.
         Object.assign(process.env, { ALIBABA_CLOUD_ESS_READ_TIMEOUT: "300", ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY: "10" });
-        await resetProviderClients();
+        await freshPluginProcess();
         try {
             const { id, outs } = await steps.create(inputsOf("asg-1", [entry("lb-0", "rsp-0-0", 80, 10)]));
             emulator.control.addFault({ kind: "latency", latencyMs: 400, actions: ["DetachVServerGroups"], times: 1 });
@@ -267,7 +267,7 @@ describe("failures", () => {
         } finally {
             Object.assign(process.env, { ALIBABA_CLOUD_ESS_READ_TIMEOUT: "2000" });
             delete process.env.ALIBABA_CLOUD_ESS_RETRY_BASE_DELAY;
-            await resetProviderClients();
+            await freshPluginProcess();
         }
     });
 

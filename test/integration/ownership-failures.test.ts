@@ -1,9 +1,9 @@
 // Ownership when steps fail: orders the engine may pick, with failures, against the guarantee that no
 // detach takes an entry another live resource declares and that state claims what ESS holds.
 import type { Emulator } from "../../emulator";
-import { toEntries, type AttachmentState } from "../../provider/model";
+import { toEntries, type AttachmentState } from "../../provider/kinds/vserver-groups/model";
 import * as steps from "../../provider/steps";
-import { attachedOf, entry, inputsOf, resetProviderClients, seedWith, startProviderEmulator } from "../../harness/provider-env";
+import { attachedOf, entry, inputsOf, freshPluginProcess, seedWith, startProviderEmulator } from "../../harness/provider-env";
 
 let emulator: Emulator;
 const X = entry("lb-0", "rsp-0-0", 80);
@@ -16,7 +16,7 @@ const owns = (outs: unknown) => toEntries((outs as AttachmentState).vserverGroup
 const detachCalls = () => emulator.control.calls({ action: "DetachVServerGroups" });
 
 async function nextRun(): Promise<void> {
-    await resetProviderClients();
+    await freshPluginProcess();
     emulator.control.clearCalls();
 }
 
@@ -88,4 +88,78 @@ it("a resource being replaced onto another scaling group still declares its entr
     // if the replacement's create fails, a stays, and its state claims X.
     expect(detachCalls()).toEqual([]);
     expect(attachedOf(emulator, "asg-1")).toEqual([X, Y]);
+});
+
+describe("however the engine runs (issue 20)", () => {
+    it("a second provider text configured mid-run (an older release's state) forgets nothing: its delete leaves the new resource's entries", async () => {
+        const old = await steps.create(inputsOf("asg-1", [X, Y]));
+        await nextRun();
+        const renamed = await steps.create(inputsOf("asg-1", [X, Y]));
+        await steps.configure({ config: { get: () => undefined, require: () => "" } }); // the old text's provider
+        await steps.delete(old.id, old.outs!);
+        expect(detachCalls()).toEqual([]);
+        expect(attachedOf(emulator, "asg-1")).toEqual([X, Y]);
+        expect(owns(renamed.outs)).toEqual([X, Y]);
+    });
+
+    it("a `get` resource's refresh claims nothing: a managed resource that lets X go detaches it", async () => {
+        const web = await steps.create(inputsOf("asg-1", [X, Y]));
+        const seen = await steps.read("asg-1", {});
+        expect([seen.id, owns(seen.props), (seen.props as { managed?: boolean }).managed]).toEqual(["asg-1", [X, Y], false]);
+        await nextRun();
+        await steps.read("asg-1", seen.props!); // refresh of the get resource: its state has every entry
+        await steps.update(web.id, web.outs!, inputsOf("asg-1", [Y]));
+        expect(detachCalls()).toHaveLength(1);
+        expect(attachedOf(emulator, "asg-1")).toEqual([Y]);
+    });
+
+    it("entries the program says another resource declares are left attached in targeted runs, and a full destroy detaches them once", async () => {
+        const XK = "lb-0/rsp-0-0/80";
+        // A [X, Y] and B [X]: each is told the other declares X, and state keeps it.
+        const a = await steps.create({ ...inputsOf("asg-1", [X, Y]), resourceName: "A", declaredByOthers: { [XK]: ["B"] } });
+        const b = await steps.create({ ...inputsOf("asg-1", [X]), resourceName: "B", declaredByOthers: { [XK]: ["A"] } });
+        expect([a.outs!.declaredByOthers, b.outs!.declaredByOthers]).toEqual([{ [XK]: ["B"] }, { [XK]: ["A"] }]);
+        await nextRun(); // `up --target B` after B left the program: its delete gets only its state, which says A declares X
+        await steps.delete(b.id, b.outs!);
+        expect([detachCalls(), attachedOf(emulator, "asg-1")]).toEqual([[], [X, Y]]);
+        await nextRun(); // `up --target A` with A [Y], B gone from the program: nobody else declares X
+        const { outs } = await steps.update(a.id, a.outs!, { ...inputsOf("asg-1", [Y]), resourceName: "A", declaredByOthers: {} });
+        expect([attachedOf(emulator, "asg-1"), owns(outs), outs!.declaredByOthers]).toEqual([[Y], [Y], undefined]);
+        await steps.delete(a.id, outs!);
+        await nextRun(); // `pulumi destroy` of A [X, Y] and B [X], in either order: X is detached by the second
+        const a2 = await steps.create({ ...inputsOf("asg-1", [X, Y]), resourceName: "A", declaredByOthers: { [XK]: ["B"] } });
+        const b2 = await steps.create({ ...inputsOf("asg-1", [X]), resourceName: "B", declaredByOthers: { [XK]: ["A"] } });
+        await nextRun();
+        await steps.delete(a2.id, a2.outs!);
+        expect(attachedOf(emulator, "asg-1")).toEqual([X]);
+        await steps.delete(b2.id, b2.outs!);
+        expect(attachedOf(emulator, "asg-1")).toEqual([]);
+    });
+
+    it("a step whose outcome is uncertain marks state, and the next `up` re-reads and converges instead of trusting it", async () => {
+        const a = await steps.create(inputsOf("asg-1", [X]));
+        process.env.ALIBABA_CLOUD_ESS_RETRY_TIMEOUT = "1"; // every attempt fails: spend the budget quickly
+        await nextRun();
+        emulator.control.addFault({ kind: "internalError", actions: ["AttachVServerGroups", "DescribeScalingGroups"] });
+        // The step's own Describe fails too: the update fails before any Attach with nothing uncertain.
+        const early = await partial(steps.update(a.id, a.outs!, inputsOf("asg-1", [X, Y])));
+        expect(early.message).toMatch(/DescribeScalingGroups failed: InternalError/);
+        emulator.control.clearFaults();
+        emulator.control.addFault({ kind: "internalError", actions: ["AttachVServerGroups"] });
+        const hold = emulator.control.hold("AttachVServerGroups");
+        const failing = partial(steps.update(a.id, a.outs!, inputsOf("asg-1", [X, Y])));
+        await hold.arrived;
+        emulator.control.addFault({ kind: "internalError", actions: ["DescribeScalingGroups"] });
+        hold.release();
+        const failed = await failing;
+        expect([owns(failed.properties), failed.properties.uncertain]).toEqual([[X, Y], true]);
+        emulator.control.clearFaults();
+        process.env.ALIBABA_CLOUD_ESS_RETRY_TIMEOUT = "5";
+        await nextRun();
+        expect((await steps.diff(a.id, failed.properties, inputsOf("asg-1", [X, Y]))).changes).toBe(true);
+        const { outs } = await steps.update(a.id, failed.properties, inputsOf("asg-1", [X, Y]));
+        expect(emulator.control.calls().map((c) => c.action)).toEqual(["DescribeScalingGroups", "AttachVServerGroups"]);
+        expect([owns(outs), outs!.uncertain]).toEqual([[X, Y], undefined]);
+        expect(attachedOf(emulator, "asg-1")).toEqual([X, Y]);
+    });
 });

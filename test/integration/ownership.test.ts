@@ -2,12 +2,12 @@
 // renames, replacements on the same scaling group, moves and duplicate declarations never leave an
 // entry detached that a live resource declares. Steps are called in the orders the engine may pick.
 import type { Emulator } from "../../emulator";
-import { toEntries, type AttachmentState, type Entry } from "../../provider/model";
+import { toEntries, type AttachmentState, type Entry } from "../../provider/kinds/vserver-groups/model";
 import * as steps from "../../provider/steps";
 import * as sgSteps from "../../provider/server-groups";
 import * as lbSteps from "../../provider/load-balancers";
-import { UNKNOWN } from "../../provider/core/unknown";
-import { attachedOf, callCounts, entry, inputsOf, resetProviderClients, seedWith, startProviderEmulator } from "../../harness/provider-env";
+import { UNKNOWN } from "../../provider/lifecycle/unknown";
+import { attachedOf, callCounts, entry, inputsOf, freshPluginProcess, seedWith, startProviderEmulator } from "../../harness/provider-env";
 
 let emulator: Emulator;
 const X = entry("lb-0", "rsp-0-0", 80);
@@ -25,7 +25,7 @@ const owns = (r: Res) => toEntries(r.outs.vserverGroups);
 
 /** A new engine run: a fresh provider process that knows no resource yet. */
 async function nextRun(): Promise<void> {
-    await resetProviderClients();
+    await freshPluginProcess();
     emulator.control.clearCalls();
 }
 

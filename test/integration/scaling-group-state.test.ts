@@ -1,7 +1,7 @@
 // A scaling group that waiting will not make Active: disabled (Inactive) fails at once with the fix,
 // being deleted (Deleting) counts as gone. The engine steps against the emulator, no engine.
 import type { Emulator } from "../../emulator";
-import { toEntries } from "../../provider/model";
+import { toEntries } from "../../provider/kinds/vserver-groups/model";
 import * as steps from "../../provider/steps";
 import {
     attachedOf,
@@ -9,7 +9,7 @@ import {
     emulatorClient,
     entry,
     inputsOf,
-    resetProviderClients,
+    freshPluginProcess,
     seedWith,
     startProviderEmulator,
 } from "../../harness/provider-env";
@@ -19,7 +19,7 @@ const web = entry("lb-0", "rsp-0-0", 80);
 const api = entry("lb-0", "rsp-0-1", 81);
 
 const INACTIVE_HINT =
-    "scaling group asg-1 is Inactive (disabled), which waiting will not change: enable it (EnableScalingGroup, or Enable in the Auto Scaling console), then run the pulumi command again";
+    "the scaling group is Inactive (disabled), which waiting will not change: enable it (EnableScalingGroup, or Enable in the Auto Scaling console), then run the pulumi command again";
 
 /** `action failed: IncorrectScalingGroupStatus: … (RequestId of its one failed attempt); hint`. */
 function stateMessage(action: string, hint: string): string {
@@ -53,7 +53,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
-    await resetProviderClients(); // each test is a new engine run: the provider forgets other resources
+    await freshPluginProcess(); // each test is a new engine run: the provider forgets other resources
     emulator.control.reset();
 });
 
@@ -119,7 +119,7 @@ describe("a scaling group being deleted (Deleting) counts as gone", () => {
 
     it("create and update fail clearly after 1 Describe, with no Attach or Detach", async () => {
         const { id, outs } = await ownedThen("Deleting");
-        const message = "scaling group asg-1 does not exist in region cn-hangzhou or is being deleted; check scalingGroupId and region";
+        const message = "the scaling group does not exist in region cn-hangzhou or is being deleted; check scalingGroupId and region";
         await expect(steps.create(inputsOf("asg-1", [api]))).rejects.toThrow(message);
         await expect(steps.update(id, outs, inputsOf("asg-1", [web, api]))).rejects.toThrow(message);
         expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 2 });

@@ -4,15 +4,12 @@
 import type { Emulator } from "../../emulator";
 import * as sgSteps from "../../provider/server-groups";
 import * as lbSteps from "../../provider/load-balancers";
-import type { Attachment } from "../../provider/core/kind";
-import { callCounts, REGION, startProviderEmulator } from "../../harness/provider-env";
+import type { Attachment } from "../../provider/lifecycle/kind";
+import { callCounts, REGION, startProviderEmulator, freshPluginProcess } from "../../harness/provider-env";
 
 let emulator: Emulator;
 const N_SERVER_GROUPS = 12;
 const N_LOAD_BALANCERS = 7;
-const none = (key: string): never => {
-    throw new Error(`no stack config ${key} in tests`);
-};
 
 beforeAll(async () => {
     emulator = await startProviderEmulator({
@@ -30,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
-    for (const s of [sgSteps, lbSteps]) await s.configure({ config: { get: () => undefined, require: none } });
+    await freshPluginProcess([sgSteps, lbSteps]);
     emulator.control.reset();
     emulator.control.setActivityDelay(0);
     emulator.control.clearCalls();

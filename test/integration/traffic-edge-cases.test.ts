@@ -3,16 +3,13 @@ import type { Emulator } from "../../emulator";
 import * as sg from "../../provider/server-groups";
 import * as lb from "../../provider/load-balancers";
 import * as vs from "../../provider/steps";
-import type { Attachment } from "../../provider/core/kind";
+import type { Attachment } from "../../provider/lifecycle/kind";
 import { TRAFFIC_SEED } from "../../harness/traffic-testbed";
-import { callCounts, REGION, startProviderEmulator } from "../../harness/provider-env";
+import { callCounts, REGION, startProviderEmulator, freshPluginProcess } from "../../harness/provider-env";
 
 let emulator: Emulator;
-const none = (key: string): never => {
-    throw new Error(`no stack config ${key} in tests`);
-};
 async function nextRun() {
-    for (const s of [sg, lb, vs]) await s.configure({ config: { get: () => undefined, require: none } });
+    await freshPluginProcess([sg, lb, vs]);
     emulator.control.clearCalls();
 }
 beforeAll(async () => {

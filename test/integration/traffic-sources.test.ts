@@ -5,20 +5,17 @@ import type { Emulator } from "../../emulator";
 import { DEMO_FIXTURE } from "../../emulator";
 import * as sgSteps from "../../provider/server-groups";
 import * as lbSteps from "../../provider/load-balancers";
-import type { Attachment } from "../../provider/core/kind";
-import { callCounts, emulatorClient, REGION, startProviderEmulator } from "../../harness/provider-env";
+import type { Attachment } from "../../provider/lifecycle/kind";
+import { callCounts, emulatorClient, REGION, startProviderEmulator, freshPluginProcess } from "../../harness/provider-env";
 
 let emulator: Emulator;
-const none = (key: string): never => {
-    throw new Error(`no stack config ${key} in tests`);
-};
 
 beforeAll(async () => {
     emulator = await startProviderEmulator(DEMO_FIXTURE);
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
-    for (const s of [sgSteps, lbSteps]) await s.configure({ config: { get: () => undefined, require: none } });
+    await freshPluginProcess([sgSteps, lbSteps]);
     emulator.control.reset();
     emulator.control.clearCalls();
 });
@@ -129,7 +126,7 @@ describe("server groups", () => {
         expect(attaches).toHaveLength(2);
         expect(Object.values(attaches[1].params)).not.toContain("sgp-nlb-tcp"); // adopted, not attached again
         await lbSteps.create(lbInputs([{ loadBalancerId: "lb-classic" }]));
-        await emulatorClient(emulator).change("DetachServerGroups", "asg-demo", {
+        await emulatorClient(emulator).client.change("DetachServerGroups", "asg-demo", {
             "ServerGroup.1.ServerGroupId": "sgp-alb-web",
             "ServerGroup.1.Type": "ALB",
             "ServerGroup.1.Port": "80",

@@ -2,7 +2,7 @@
 // to do, then the recovery a user runs. Nothing lost (every desired entry attached), nothing
 // leaked (removed entries detached), others' entries untouched.
 import { startEmulator, type Emulator } from "../../emulator";
-import type { Entry, VServerGroup } from "../../provider/model";
+import type { Entry, VServerGroup } from "../../provider/kinds/vserver-groups/model";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../../harness/e2e";
 import { attachedOf, emulatorClient, emulatorEnv } from "../../harness/provider-env";
 import { until } from "../../harness/until";

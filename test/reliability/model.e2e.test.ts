@@ -12,7 +12,7 @@
 // CI runs 8 sequences (~4 min) with a fresh seed each time, printed first: the provider-level
 // model (model.test.ts) covers breadth, this one what only the engine does with the answers.
 import { startEmulator, type Emulator } from "../../emulator";
-import { toEntries, entryKey } from "../../provider/model";
+import { toEntries, entryKey } from "../../provider/kinds/vserver-groups/model";
 import { E2EHarness, type E2EStack, type ResourceSpec } from "../../harness/e2e";
 import {
     addCounts,

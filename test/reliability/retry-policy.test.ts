@@ -2,12 +2,13 @@
 // emulator. Bounded by ALIBABA_CLOUD_ESS_RETRY_TIMEOUT, jittered, retrying only what is transient;
 // a final error names the action, ESS code, message and RequestId, and says what to do.
 import { startEmulator, type Emulator, type FaultRule } from "../../emulator";
-import { retryPolicy } from "../../provider/core/config";
-import { EssError } from "../../provider/core/errors";
-import { EssClient } from "../../provider/ess";
-import { backoffDelay, DEFAULT_RETRY } from "../../provider/core/retry";
-import type { Entry } from "../../provider/model";
+import { retryPolicy } from "../../provider/client/config";
+import { EssError } from "../../provider/client/errors";
+import { EssClient } from "../../provider/client/ess";
+import { backoffDelay, DEFAULT_RETRY } from "../../provider/client/retry";
+import type { Entry } from "../../provider/kinds/vserver-groups/model";
 import { until } from "../../harness/until";
+import { VServerCalls } from "../../harness/provider-env";
 
 jest.setTimeout(60_000);
 
@@ -15,15 +16,17 @@ const REGION = "cn-hangzhou";
 let emu: Emulator;
 const web80: Entry = { loadbalancerId: "lb-web", vserverGroupId: "rsp-web-80", port: 80, weight: 50 };
 
-function client(retryTimeoutSeconds: string, onRetry?: (m: string) => void, readTimeoutMs = 300): EssClient {
-    return EssClient.create({
-        region: REGION,
-        endpoint: { protocol: "http", host: emu.host },
-        accessKey: emu.keys[0],
-        retry: retryPolicy({ ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: retryTimeoutSeconds }),
-        readTimeoutMs,
-        onRetry,
-    });
+function client(retryTimeoutSeconds: string, onRetry?: (m: string) => void, readTimeoutMs = 300): VServerCalls {
+    return new VServerCalls(
+        EssClient.create({
+            region: REGION,
+            endpoint: { protocol: "http", host: emu.host },
+            accessKey: emu.keys[0],
+            retry: retryPolicy({ ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: retryTimeoutSeconds }),
+            readTimeoutMs,
+            onRetry,
+        }),
+    );
 }
 
 beforeAll(async () => {

@@ -4,10 +4,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startEmulator, type Emulator } from "../../emulator";
-import { EssClient } from "../../provider/ess";
+import { EssClient } from "../../provider/client/ess";
 import * as steps from "../../provider/steps";
 import { send } from "../../harness/proxy";
-import { resetProviderClients } from "../../harness/provider-env";
+import { freshPluginProcess, VServerCalls } from "../../harness/provider-env";
 
 jest.setTimeout(60_000);
 
@@ -76,7 +76,7 @@ async function useCredentials(env: Record<string, string | undefined>, endpoint 
     for (const k of ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"])
         delete process.env[k];
     Object.assign(process.env, { ALIBABA_CLOUD_ESS_ENDPOINT: endpoint }, env);
-    await resetProviderClients();
+    await freshPluginProcess();
 }
 
 beforeAll(async () => {
@@ -201,14 +201,16 @@ describe.each(CASES)("$name", ({ code, hint, setup }) => {
 
 describe("the classic HMAC-SHA1 signature fails the same way", () => {
     const client = (key: { accessKeyId: string; accessKeySecret: string; securityToken?: string }) =>
-        EssClient.create({
-            region: REGION,
-            endpoint: { protocol: "http", host: emu.host },
-            accessKey: key,
-            retry: { totalTimeoutMs: 5000, baseDelayMs: 10, maxDelayMs: 10 },
-            readTimeoutMs: 2000,
-            signatureV1: true,
-        });
+        new VServerCalls(
+            EssClient.create({
+                region: REGION,
+                endpoint: { protocol: "http", host: emu.host },
+                accessKey: key,
+                retry: { totalTimeoutMs: 5000, baseDelayMs: 10, maxDelayMs: 10 },
+                readTimeoutMs: 2000,
+                signatureV1: true,
+            }),
+        );
     const keys: Record<string, { accessKeyId: string; accessKeySecret: string; securityToken?: string }> = {
         "wrong secret": { ...KEY, accessKeySecret: WRONG_SECRET },
         "wrong key id": { ...KEY, accessKeyId: "EMUKEYNOSUCHKEY" },

@@ -10,16 +10,13 @@ import type { Emulator } from "../../emulator";
 import { prng } from "../../emulator/faults";
 import * as sgSteps from "../../provider/server-groups";
 import * as lbSteps from "../../provider/load-balancers";
-import type { Attachment } from "../../provider/core/kind";
-import { emulatorClient, REGION, startProviderEmulator } from "../../harness/provider-env";
+import type { Attachment } from "../../provider/lifecycle/kind";
+import { emulatorClient, freshPluginProcess, REGION, startProviderEmulator } from "../../harness/provider-env";
 
 const SEED = Number(process.env.TRAFFIC_MODEL_SEED ?? Date.now() % 100_000);
 const SEQUENCES = Number(process.env.TRAFFIC_MODEL_SEQUENCES ?? 25);
 const STEPS = 8;
 let emulator: Emulator;
-const none = (key: string): never => {
-    throw new Error(`no stack config ${key} in tests`);
-};
 
 const SERVER_GROUPS = [
     { serverGroupId: "sgp-a", type: "ALB", port: 80 },
@@ -69,7 +66,7 @@ describe.each(["serverGroups", "loadBalancers"] as const)("%s", (kind) => {
     it.each(Array.from({ length: SEQUENCES }, (_, i) => [i]))(`sequence %i (seed ${SEED})`, async (seq) => {
         const rng = prng(SEED * 1000 + seq + (kind === "loadBalancers" ? 500 : 0));
         const steps = stepsOf[kind];
-        await steps.configure({ config: { get: () => undefined, require: none } });
+        await freshPluginProcess([steps]);
         emulator.control.reset();
         emulator.control.setActivityDelay(0);
         const inputs = (): Attachment =>
@@ -85,7 +82,7 @@ describe.each(["serverGroups", "loadBalancers"] as const)("%s", (kind) => {
         let state: Attachment | undefined;
         const script: string[] = [];
         for (let step = 0; step < STEPS; step++) {
-            await steps.configure({ config: { get: () => undefined, require: none } }); // each step is a new `pulumi up`
+            await freshPluginProcess([steps]); // each step is a new `pulumi up`
             const fail = rng() < 0.25;
             if (fail)
                 emulator.control.failNextActivity({ status: rng() < 0.5 ? "Failed" : "Rejected", statusMessage: `fault in step ${step}` });
@@ -101,7 +98,7 @@ describe.each(["serverGroups", "loadBalancers"] as const)("%s", (kind) => {
                                   "ServerGroup.1.Type": String(victim.type),
                                   ...(victim.port ? { "ServerGroup.1.Port": String(victim.port) } : {}),
                               };
-                    await emulatorClient(emulator).change(
+                    await emulatorClient(emulator).client.change(
                         kind === "loadBalancers" ? "DetachLoadBalancers" : "DetachServerGroups",
                         "asg-1",
                         params,

@@ -1,4 +1,4 @@
-import { defaultRegion, essEndpoint, retryPolicy, staticAccessKey, type StackConfig } from "../../provider/core/config";
+import { defaultRegion, essEndpoint, retryPolicy, staticAccessKey, type StackConfig } from "../../provider/client/config";
 
 const config = (values: Record<string, string>): StackConfig => ({ get: (k) => values[k] });
 

@@ -1,5 +1,21 @@
-import { entryKey, toEntries, toVServerGroups, UNKNOWN, type AttachmentInputs, type Entry, type VServerGroup } from "../../provider/model";
-import { ownedAttached, planChanges, planDiff, planReconcile, splitIntoCalls } from "../../provider/plan";
+import {
+    entryKey,
+    toEntries,
+    toVServerGroups,
+    type AttachmentInputs,
+    type Entry,
+    type VServerGroup,
+} from "../../provider/kinds/vserver-groups/model";
+import { UNKNOWN } from "../../provider/lifecycle/unknown";
+import { vserverGroups } from "../../provider/kinds/vserver-groups/kind";
+import { changesBetween, diffOf, reconcile, stillAttached } from "../../provider/lifecycle/changes";
+
+// The lifecycle's planning, applied to the VServer kind.
+const planChanges = (current: Entry[], desired: Entry[]) => changesBetween(entryKey, current, desired);
+const planReconcile = (attached: Entry[], owned: Entry[], desired: Entry[]) => reconcile(entryKey, attached, owned, desired);
+const ownedAttached = (attached: Entry[], owned: Entry[]) => stillAttached(entryKey, vserverGroups.compare, attached, owned);
+const planDiff = (olds: AttachmentInputs, news: AttachmentInputs) => diffOf(vserverGroups, olds, news);
+const splitIntoCalls = (entries: Entry[]) => vserverGroups.split(entries);
 
 const e = (loadbalancerId: string, vserverGroupId: string, port: number, weight = 50): Entry => ({
     loadbalancerId,

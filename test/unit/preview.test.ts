@@ -1,7 +1,11 @@
-import { forEngine, MAX_CHECK_FAILURES } from "../../provider/failures";
-import { previewLines } from "../../provider/preview";
-import { UNKNOWN } from "../../provider/model";
-import { validateInputs } from "../../provider/validate";
+import { vserverGroups } from "../../provider/kinds/vserver-groups/kind";
+import type { AttachmentInputs } from "../../provider/kinds/vserver-groups/model";
+import { forEngine, MAX_CHECK_FAILURES } from "../../provider/lifecycle/checks";
+import { linesOf } from "../../provider/lifecycle/preview";
+import { UNKNOWN } from "../../provider/lifecycle/unknown";
+
+const previewLines = (olds: AttachmentInputs, news: AttachmentInputs) => linesOf(vserverGroups, olds, news);
+const validateInputs = (raw: unknown, region: string | undefined) => vserverGroups.validate(raw, region);
 import { entry, inputsOf } from "../../harness/provider-env";
 
 const web80 = entry("lb-web", "rsp-web-80", 80);

@@ -1,5 +1,4 @@
-import { quietly, reportedOnce } from "../../provider/failures";
-import { report, unprintable } from "../../provider/core/report";
+import { quietly, report, reportedOnce, redactFromOutput } from "../../provider/lifecycle/report";
 
 function stderrOf(run: () => void): string {
     const write = process.stderr.write;
@@ -20,7 +19,7 @@ test("progress lines never name a scaling group the provider has seen (it may be
     const quiet = process.env.ESS_VSERVER_GROUPS_QUIET;
     delete process.env.ESS_VSERVER_GROUPS_QUIET;
     try {
-        unprintable("asg-hush7q2zk");
+        redactFromOutput("asg-hush7q2zk");
         const text = stderrOf(() => report("detaching 1 VServer group from asg-hush7q2zk in 1 call (ForceDetach=true)"));
         expect(text).toBe("ess-vserver-groups: detaching 1 VServer group from the scaling group in 1 call (ForceDetach=true)\n");
     } finally {

@@ -1,5 +1,5 @@
-import { backoffDelay, withRetry, type RetryPolicy } from "../../provider/core/retry";
-import { EssError, toEssError } from "../../provider/core/errors";
+import { backoffDelay, withRetry, type RetryPolicy } from "../../provider/client/retry";
+import { EssError, toEssError } from "../../provider/client/errors";
 
 const policy: RetryPolicy = { totalTimeoutMs: 10_000, baseDelayMs: 100, maxDelayMs: 1_000 };
 
@@ -121,7 +121,7 @@ describe("EssError", () => {
         );
         expect(e.message).toBe(
             "AttachVServerGroups failed: Forbidden.Unauthorized: A required authorization for the specified action is not supplied. (RequestId: 473469C7); " +
-                "the RAM identity lacks permission: grant ess:AttachVServerGroups, ess:DetachVServerGroups and ess:DescribeScalingGroups (see the README's RAM policy)",
+                "the RAM identity lacks permission: grant ess:AttachVServerGroups, ess:DetachVServerGroups and ess:DescribeScalingGroups (see the RAM policy in docs/configuration.md)",
         );
         expect(new EssError("AttachVServerGroups", "QuotaExceeded.VServerGroup", "q", "r", 400).message).toMatch(/quota/);
         expect(new EssError("AttachVServerGroups", "IncorrectLoadBalancerHealthCheck", "h", "r", 400).message).toMatch(
@@ -148,6 +148,15 @@ describe("EssError", () => {
             400,
         ]);
         expect(e.message).not.toMatch(/Signature|Credential/);
+    });
+    it("a connection refused or a name not resolved sent nothing: retried, but certain; a reset or a 5xx may have landed", () => {
+        const transport = (code: string) => toEssError("AttachVServerGroups", Object.assign(new Error(`connect ${code}`), { code }));
+        for (const code of ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]) {
+            expect([code, transport(code).retryable, transport(code).ambiguous]).toEqual([code, true, false]);
+        }
+        for (const code of ["ECONNRESET", "ETIMEDOUT", "EPIPE"]) {
+            expect([code, transport(code).retryable, transport(code).ambiguous]).toEqual([code, true, true]);
+        }
     });
     it("toEssError strips query strings from transport errors", () => {
         const e = toEssError(

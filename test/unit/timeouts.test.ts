@@ -1,4 +1,4 @@
-import { readTimeoutMs, retryPolicy } from "../../provider/core/config";
+import { readTimeoutMs, retryPolicy } from "../../provider/client/config";
 
 describe("timeouts from the environment", () => {
     it("reads ALIBABA_CLOUD_ESS_READ_TIMEOUT in milliseconds, 15000 when unset", () => {

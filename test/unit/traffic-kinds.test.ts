@@ -1,13 +1,13 @@
 // The server-group and load-balancer kinds, pure parts: validation (the bad-input tables), canonical
 // shapes, planning, per-call splitting, parameter encoding, reading DescribeScalingGroups, preview
 // lines; and the scaling-activity wait with a fake clock.
-import { serverGroups, serverGroupParams, type ServerGroupEntry } from "../../provider/kinds/server-groups";
-import { loadBalancers, loadBalancerParams, toLoadBalancerEntries } from "../../provider/kinds/load-balancers";
-import { changesBetween, reconcile } from "../../provider/core/changes";
-import { linesOf } from "../../provider/core/preview";
-import { waitForActivity } from "../../provider/core/activity";
-import type { Attachment, Kind, KindEntry } from "../../provider/core/kind";
-import { UNKNOWN } from "../../provider/model";
+import { serverGroups, serverGroupParams, type ServerGroupEntry } from "../../provider/kinds/server-groups/kind";
+import { loadBalancers, loadBalancerParams, toLoadBalancerEntries } from "../../provider/kinds/load-balancers/kind";
+import { changesBetween, reconcile } from "../../provider/lifecycle/changes";
+import { linesOf } from "../../provider/lifecycle/preview";
+import { waitForActivity } from "../../provider/client/activity";
+import type { Attachment, Kind, KindEntry } from "../../provider/lifecycle/kind";
+import { UNKNOWN } from "../../provider/lifecycle/unknown";
 import {
     LOAD_BALANCER_BAD_INPUTS,
     SERVER_GROUP_BAD_INPUTS,

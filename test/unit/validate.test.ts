@@ -1,15 +1,15 @@
-import { validateInputs } from "../../provider/validate";
-import { UNKNOWN } from "../../provider/model";
+import { vserverGroups } from "../../provider/kinds/vserver-groups/kind";
+import { UNKNOWN } from "../../provider/lifecycle/unknown";
 import { BAD_INPUTS, validArgs } from "../../harness/bad-inputs";
 
-describe("validateInputs: bad inputs", () => {
+describe("vserverGroups.validate: bad inputs", () => {
     it("has at least 30 distinct cases", () => {
         expect(new Set(BAD_INPUTS.map((c) => c.name)).size).toBeGreaterThanOrEqual(30);
         expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(30);
     });
 
     it.each(BAD_INPUTS.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-        const { inputs, failures } = validateInputs(c.args, c.noRegion ? undefined : "cn-hangzhou");
+        const { inputs, failures } = vserverGroups.validate(c.args, c.noRegion ? undefined : "cn-hangzhou");
         expect(inputs).toBeUndefined();
         expect(failures.map((f) => f.property)).toContain(c.field);
         const failure = failures.find((f) => f.property === c.field)!;
@@ -20,9 +20,9 @@ describe("validateInputs: bad inputs", () => {
     });
 });
 
-describe("validateInputs: good inputs", () => {
+describe("vserverGroups.validate: good inputs", () => {
     it("accepts the design's example, fills defaults and puts the entries in canonical order", () => {
-        const { inputs, failures } = validateInputs(validArgs(), "cn-hangzhou");
+        const { inputs, failures } = vserverGroups.validate(validArgs(), "cn-hangzhou");
         expect(failures).toEqual([]);
         expect(inputs).toEqual({
             scalingGroupId: "asg-demo",
@@ -41,7 +41,7 @@ describe("validateInputs: good inputs", () => {
         });
     });
     it("prefers the region input over the fallback", () => {
-        expect(validateInputs({ ...validArgs(), region: "cn-shanghai" }, "cn-hangzhou").inputs?.region).toBe("cn-shanghai");
+        expect(vserverGroups.validate({ ...validArgs(), region: "cn-shanghai" }, "cn-hangzhou").inputs?.region).toBe("cn-shanghai");
     });
     it("accepts weight 0 and 100, ports 1 and 65535", () => {
         const args = validArgs();
@@ -49,7 +49,7 @@ describe("validateInputs: good inputs", () => {
             { vserverGroupId: "rsp-a", port: 1, weight: 0 },
             { vserverGroupId: "rsp-b", port: 65535, weight: 100 },
         ];
-        expect(validateInputs(args, "cn-hangzhou").failures).toEqual([]);
+        expect(vserverGroups.validate(args, "cn-hangzhou").failures).toEqual([]);
     });
     it("accepts one VServer group on two ports", () => {
         const args = validArgs();
@@ -57,7 +57,7 @@ describe("validateInputs: good inputs", () => {
             { vserverGroupId: "rsp-a", port: 80 },
             { vserverGroupId: "rsp-a", port: 81 },
         ];
-        expect(validateInputs(args, "cn-hangzhou").failures).toEqual([]);
+        expect(vserverGroups.validate(args, "cn-hangzhou").failures).toEqual([]);
     });
     it("lets values unknown during preview through", () => {
         const args = {
@@ -65,10 +65,10 @@ describe("validateInputs: good inputs", () => {
             scalingGroupId: UNKNOWN,
             vserverGroups: [{ loadbalancerId: UNKNOWN, vserverAttributes: [{ vserverGroupId: UNKNOWN, port: 80 }] }],
         };
-        expect(validateInputs(args, "cn-hangzhou").failures).toEqual([]);
-        expect(validateInputs({ ...validArgs(), vserverGroups: UNKNOWN }, "cn-hangzhou").failures).toEqual([]);
+        expect(vserverGroups.validate(args, "cn-hangzhou").failures).toEqual([]);
+        expect(vserverGroups.validate({ ...validArgs(), vserverGroups: UNKNOWN }, "cn-hangzhou").failures).toEqual([]);
     });
     it("ignores the engine's __provider key", () => {
-        expect(validateInputs({ ...validArgs(), __provider: "exports.handler = ..." }, "cn-hangzhou").failures).toEqual([]);
+        expect(vserverGroups.validate({ ...validArgs(), __provider: "exports.handler = ..." }, "cn-hangzhou").failures).toEqual([]);
     });
 });

@@ -1,0 +1,116 @@
+// Classic load balancers' default server groups (AttachLoadBalancers / DetachLoadBalancers): an
+// entry is a load balancer plus the weight of the instances ESS registers; ≤ 5 per call. Attaching
+// names `LoadBalancerConfig.N.{LoadBalancerId,Weight}`, detaching `LoadBalancer.N` (2022-02-22:
+// `LoadBalancerConfigs.N`, `LoadBalancers.N`). A forced change is sent with Async=true, so it is a
+// scaling activity the step waits for rather than a call that holds the answer until it is done.
+import { wrappedList } from "../../client/ess";
+import { Checker, isRecord, isUnknown } from "../../lifecycle/checks";
+import { chunks, type Attachment, type Kind } from "../../lifecycle/kind";
+import { containsUnknown } from "../../lifecycle/unknown";
+
+/** One classic load balancer attached to the scaling group, as the resource's `loadBalancers` output holds it. */
+export interface LoadBalancer {
+    /** The load balancer's ID (`lb-...`). */
+    loadBalancerId: string;
+    /** The weight of the instances ESS adds to its default server group, 0..100 (always set in outputs). */
+    weight?: number;
+}
+
+/** An entry: a load balancer with its weight. */
+export type LoadBalancerEntry = Required<LoadBalancer>;
+
+/** AttachLoadBalancers/DetachLoadBalancers accept at most this many load balancers per call. */
+export const MAX_LOAD_BALANCERS_PER_CALL = 5;
+const DEFAULT_WEIGHT = 50;
+const TOP_LEVEL_FIELDS = ["scalingGroupId", "region", "loadBalancers", "forceAttach", "forceDetach"];
+const FIELDS = ["loadBalancerId", "weight"];
+
+const compare = (a: LoadBalancerEntry, b: LoadBalancerEntry) => a.loadBalancerId.localeCompare(b.loadBalancerId);
+
+/** The sorted entries of a `loadBalancers` list, default weights filled in. */
+export function toLoadBalancerEntries(list: unknown): LoadBalancerEntry[] {
+    return (Array.isArray(list) ? (list as LoadBalancer[]) : [])
+        .map((l) => ({ loadBalancerId: l.loadBalancerId, weight: l.weight ?? DEFAULT_WEIGHT }))
+        .sort(compare);
+}
+
+/** `LoadBalancerConfig.N.*` when attaching, `LoadBalancer.N` when detaching; Async=true with a force flag. */
+export function loadBalancerParams(entries: readonly LoadBalancerEntry[], attaching: boolean, force: boolean): Record<string, string> {
+    if (entries.length > MAX_LOAD_BALANCERS_PER_CALL) {
+        throw new Error(`one call may name at most ${MAX_LOAD_BALANCERS_PER_CALL} load balancers; split them first`);
+    }
+    const params: Record<string, string> = force ? { Async: "true" } : {};
+    entries.forEach((e, i) => {
+        if (attaching) {
+            params[`LoadBalancerConfig.${i + 1}.LoadBalancerId`] = e.loadBalancerId;
+            params[`LoadBalancerConfig.${i + 1}.Weight`] = String(e.weight);
+        } else {
+            params[`LoadBalancer.${i + 1}`] = e.loadBalancerId;
+        }
+    });
+    return params;
+}
+
+function validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: Attachment; failures: Checker["failures"] } {
+    const c = new Checker();
+    const top = c.topLevel(raw, TOP_LEVEL_FIELDS, fallbackRegion);
+    if (!top) return { failures: c.failures };
+    const { input, region } = top;
+    const list = input.loadBalancers;
+    if (c.list("loadBalancers", list)) {
+        const seen = new Map<string, string>();
+        list.forEach((l, i) => {
+            const at = `loadBalancers[${i}]`;
+            if (isUnknown(l)) return;
+            if (!isRecord(l)) return c.fail(at, l, "must be an object with loadBalancerId and optional weight");
+            c.noUnknownFields(at, l, FIELDS);
+            if (l.weight !== undefined) c.integer(`${at}.weight`, l.weight, 0, 100);
+            if (!c.id(`${at}.loadBalancerId`, l.loadBalancerId)) return;
+            const first = seen.get(l.loadBalancerId);
+            if (first !== undefined) {
+                c.fail(
+                    `${at}.loadBalancerId`,
+                    l.loadBalancerId,
+                    `duplicates ${first}; each load balancer may appear once (one weight per load balancer)`,
+                );
+            } else seen.set(l.loadBalancerId, at);
+        });
+    }
+    c.boolean("forceAttach", input.forceAttach);
+    c.boolean("forceDetach", input.forceDetach);
+    if (c.failures.length > 0) return { failures: c.failures };
+    const inputs = {
+        scalingGroupId: input.scalingGroupId as string,
+        region: region as string,
+        // Canonical order with explicit weights, so state and diffs line up whatever order the program uses.
+        loadBalancers: containsUnknown(list) ? list : toLoadBalancerEntries(list),
+        forceAttach: (input.forceAttach as boolean | undefined) ?? false,
+        forceDetach: (input.forceDetach as boolean | undefined) ?? false,
+    };
+    return { inputs, failures: [] };
+}
+
+export const loadBalancers: Kind<LoadBalancerEntry> = {
+    name: "load-balancer",
+    noun: "load balancer",
+    field: "loadBalancers",
+    attachAction: "AttachLoadBalancers",
+    detachAction: "DetachLoadBalancers",
+    detachTakesClientToken: true,
+    key: (e) => e.loadBalancerId,
+    compare,
+    entriesOf: toLoadBalancerEntries,
+    toState: (entries) => [...entries].sort(compare).map((e) => ({ loadBalancerId: e.loadBalancerId, weight: e.weight })),
+    split: (entries) => chunks(entries, MAX_LOAD_BALANCERS_PER_CALL),
+    params: loadBalancerParams,
+    attached: (sg) => {
+        const configs = wrappedList(sg.LoadBalancerConfigs, "LoadBalancerConfig");
+        const weights = new Map(configs.map((c) => [String(c.LoadBalancerId), Number(c.Weight ?? DEFAULT_WEIGHT)]));
+        const ids = (sg.LoadBalancerIds as { LoadBalancerId?: unknown } | undefined)?.LoadBalancerId;
+        const listed = Array.isArray(ids) ? ids.map(String) : [...weights.keys()];
+        return listed.map((id) => ({ loadBalancerId: id, weight: weights.get(id) ?? DEFAULT_WEIGHT })).sort(compare);
+    },
+    progressLabel: (e) => e.loadBalancerId,
+    previewLabel: (e) => `${e.loadBalancerId} weight ${e.weight}`,
+    validate,
+};

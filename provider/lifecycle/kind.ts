@@ -1,0 +1,74 @@
+// A traffic-source kind: what differs between SLB VServer groups, ALB/NLB/GWLB server groups and
+// classic load balancers. The lifecycle (steps, converge, ownership, preview lines) knows only this
+// interface; each kind is one folder under ../kinds that implements it.
+import type { Body } from "../client/ess";
+import type { CheckFailure } from "./checks";
+
+/** One attachment of any kind: its identity is `Kind.key`; GWLB server groups have no weight. */
+export interface KindEntry {
+    weight?: number;
+}
+
+/** The fields every kind's checked inputs and state share; the kind's entries are under `Kind.field`. */
+export interface Attachment {
+    scalingGroupId: string;
+    region: string;
+    forceAttach: boolean;
+    forceDetach: boolean;
+    /** Set by the resource class in the program: the resource's name, to tell which declarations a run deleted. */
+    resourceName?: string;
+    /**
+     * Set by the resource class in the program: entry key → names of the program's other resources
+     * that declare it on this scaling group. State keeps it for the entries it owns, for a later
+     * delete that gets only state (`destroy --target`, a resource targeted after leaving the program).
+     */
+    declaredByOthers?: Record<string, string[]>;
+    /** State only: the last step failed without knowing what ESS did, so the next `up` re-reads before it acts. */
+    uncertain?: boolean;
+    /** State only: false for a `get` resource, which owns nothing. */
+    managed?: boolean;
+}
+
+/** The value of the kind's field (`vserverGroups`, …) in inputs or state, as it is there. */
+export function fieldOf(x: Partial<Attachment>, field: string): unknown {
+    return (x as Record<string, unknown>)[field];
+}
+
+/** Splits entries into calls of at most `max` entries each (kinds whose calls take one flat list). */
+export function chunks<E>(entries: readonly E[], max: number): E[][] {
+    const calls: E[][] = [];
+    for (let i = 0; i < entries.length; i += max) calls.push(entries.slice(i, i + max));
+    return calls;
+}
+
+export interface Kind<E extends KindEntry> {
+    /** Part of every ownership scope: entries of different kinds never meet. */
+    readonly name: string;
+    /** What one entry is called in progress lines ("VServer group"). */
+    readonly noun: string;
+    /** The input and state field that lists the entries ("vserverGroups"). */
+    readonly field: string;
+    readonly attachAction: string;
+    readonly detachAction: string;
+    /** The detach action takes a ClientToken too (retries of a lost answer then name the same activity). */
+    readonly detachTakesClientToken: boolean;
+    /** The identity of an entry, without its weight. */
+    key(e: E): string;
+    compare(a: E, b: E): number;
+    /** The entries a field value (inputs or state) holds, sorted, default weights filled in. */
+    entriesOf(value: unknown): E[];
+    /** The field value state holds for `entries`: sorted, weights explicit. */
+    toState(entries: readonly E[]): unknown[];
+    /** As few calls as the action's per-call limits allow. */
+    split(entries: readonly E[]): E[][];
+    /** The request parameters naming `entries` (one call's worth); weights only when attaching; `force` is the call's Force* flag. */
+    params(entries: readonly E[], attaching: boolean, force: boolean): Record<string, string>;
+    /** The entries of this kind that one scaling group of a DescribeScalingGroups answer lists. */
+    attached(scalingGroup: Body): E[];
+    /** An entry in a progress line (`rsp-1:80`). */
+    progressLabel(e: E): string;
+    /** An entry in a preview line (`lb-1/rsp-1 port 80 weight 50`). */
+    previewLabel(e: E): string;
+    /** Validates raw inputs; `fallbackRegion` is the stack's region. Every failure names the field, the value and the rule. */
+    validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: Attachment; failures: CheckFailure[] };
+}

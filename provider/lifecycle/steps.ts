@@ -1,0 +1,263 @@
+// The engine steps of one kind, built by `stepsOf(kind)`. Each step asks the planner what to do and
+// has the client do it; the kind supplies only what differs (actions, encoding, limits, listing,
+// validation). A kind's module is loaded by name in the dynamic-provider plugin process, so this
+// state (stack config, clients) exists only at run time and is never serialized into a user's state.
+import { randomUUID } from "node:crypto";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "../client/config";
+import { isScalingGroupGone } from "../client/errors";
+import { EssClient, type Body } from "../client/ess";
+import { oneAtATime } from "../client/lock";
+import { diffOf, sameSet, stillAttached } from "./changes";
+import { forEngine, type CheckFailure } from "./checks";
+import { convergerOf, PartialFailure } from "./converge";
+import { fieldOf, type Attachment, type Kind, type KindEntry } from "./kind";
+import { claim, declareWeights, detachedByOthers, release } from "./ownership";
+import { linesOf } from "./preview";
+import { quietly, redacted, report, redactFromOutput } from "./report";
+import { containsUnknown } from "./unknown";
+
+/** The input (set in the program) and state field listing entries other resources of the program declare. */
+const DECLARED_BY_OTHERS = "declaredByOthers";
+/** The input (set in the program) and state field with the resource's name in the program. */
+const RESOURCE_NAME = "resourceName";
+/** Ids `create` gives: a UUID, or (first releases) `asg-…:suffix`. A `get` resource has the id its program gave. */
+const CREATED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|:/i;
+
+/** The steps the dynamic-provider plugin calls, as a kind's module exports them. */
+export interface Steps {
+    configure(req: dynamic.ConfigureRequest): Promise<void>;
+    check(olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult>;
+    diff(id: string, olds: Attachment, news: Attachment): Promise<dynamic.DiffResult>;
+    create(inputs: Attachment): Promise<dynamic.CreateResult>;
+    read(id: string, props: Partial<Attachment>): Promise<dynamic.ReadResult>;
+    update(id: string, olds: Attachment, news: Attachment): Promise<dynamic.UpdateResult>;
+    delete(id: string, props: Attachment): Promise<void>;
+}
+
+/** Reads of one scaling group that overlap (a refresh of resources sharing it) share one Describe, whatever their kind. */
+const reading = new Map<string, Promise<Body | undefined>>();
+
+/** Calls on one scaling group never interleave, whatever kind they attach. */
+function groupOf(s: Pick<Attachment, "region" | "scalingGroupId">): string {
+    return `${s.region}/${s.scalingGroupId}`;
+}
+
+/** The step, a secret scaling group ID redacted from its errors as from progress lines. */
+function redacting<A extends unknown[], R>(step: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args) => {
+        try {
+            return await step(...args);
+        } catch (err) {
+            throw redacted(err);
+        }
+    };
+}
+
+/** What the resource classes set: a name, and entry key → names. */
+function isProgramSet(name: unknown, declared: unknown): boolean {
+    const names = (v: unknown) => Array.isArray(v) && v.every((n) => typeof n === "string");
+    const map = typeof declared === "object" && declared !== null && !Array.isArray(declared) && Object.values(declared).every(names);
+    return (name === undefined || typeof name === "string") && (declared === undefined || containsUnknown(declared) || map);
+}
+
+export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
+    let stackConfig: StackConfig | undefined;
+    const clients = new Map<string, EssClient>();
+    const { stateOf, sharedIn, converge, detachOwned, entriesOf, keys, scope } = convergerOf(kind);
+
+    /**
+     * What the program says of names changed from what state recorded (this resource's name, or who
+     * else declares its entries): state must follow, for a later delete that gets only state. An
+     * update with no API call.
+     */
+    function renamed(olds: Attachment, news: Attachment): boolean {
+        if (news.resourceName === undefined || containsUnknown(news.declaredByOthers)) return false;
+        const shared = (s: Attachment) => JSON.stringify(sharedIn(s, entriesOf(news)));
+        return news.resourceName !== olds.resourceName || shared(news) !== shared(olds);
+    }
+    const key = (e: E) => kind.key(e);
+
+    function clientFor(region: string): EssClient {
+        let client = clients.get(region);
+        if (!client) {
+            client = EssClient.create({
+                region,
+                endpoint: essEndpoint(region),
+                accessKey: staticAccessKey(stackConfig),
+                retry: retryPolicy(),
+                readTimeoutMs: readTimeoutMs(),
+                onRetry: report,
+            });
+            clients.set(region, client);
+        }
+        return client;
+    }
+
+    function describeForRead(s: Pick<Attachment, "region" | "scalingGroupId">): Promise<Body | undefined> {
+        const group = groupOf(s);
+        let pending = reading.get(group);
+        if (!pending) {
+            pending = clientFor(s.region)
+                .describeListing(s.scalingGroupId)
+                .finally(() => reading.delete(group));
+            reading.set(group, pending);
+        }
+        return pending;
+    }
+
+    async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+        staticAccessKey(stackConfig); // half a credential pair fails the preview too, not only the first API call
+        redactFromOutput(news.scalingGroupId);
+        const { [DECLARED_BY_OTHERS]: declaredByOthers, [RESOURCE_NAME]: resourceName, ...declared } = news;
+        const { inputs, failures } = kind.validate(declared, defaultRegion(stackConfig));
+        if (!isProgramSet(resourceName, declaredByOthers)) {
+            failures.push({
+                property: DECLARED_BY_OTHERS,
+                reason: `${DECLARED_BY_OTHERS} and ${RESOURCE_NAME} are set by the resource class: leave them out of the arguments`,
+            });
+        }
+        if (failures.length > 0) return { failures: forEngine(failures) };
+        // Values not known yet (preview) are checked during `up`, once they are known.
+        const known = inputs && !containsUnknown([inputs.scalingGroupId, inputs.region, fieldOf(inputs, kind.field)]);
+        const conflicts = known ? weightConflicts(inputs) : [];
+        if (conflicts.length > 0) return { failures: forEngine(conflicts) };
+        const program = resourceName === undefined ? {} : { [RESOURCE_NAME]: resourceName, [DECLARED_BY_OTHERS]: declaredByOthers };
+        return { inputs: { ...inputs, ...program } };
+    }
+
+    /** Entries another resource of the program declares on the same scaling group with another weight. */
+    function weightConflicts(inputs: Attachment): CheckFailure[] {
+        const weight = (w: number | undefined) => (w === undefined ? "no weight" : `weight ${w}`);
+        return declareWeights(
+            scope(inputs),
+            entriesOf(inputs).map((e) => ({ key: key(e), weight: e.weight })),
+        ).map(({ key: k, weight: w, other }) => ({
+            property: kind.field,
+            reason:
+                `${kind.field} declares ${kind.noun} ${k} with ${weight(w)}, and another resource of this stack declares it on the same scaling group with ${weight(other)}: ` +
+                "an attachment has one weight, so the two would re-weight it in turn; declare the same weight in both, or the entry in one of them only",
+        }));
+    }
+
+    async function diff(id: string, olds: Attachment, news: Attachment): Promise<dynamic.DiffResult> {
+        const { changes, replaces } = diffOf(kind, olds, news);
+        if (replaces.length > 0) {
+            // Until its delete, the original still declares its entries on its own scaling group.
+            claim(id, scope(olds), keys(entriesOf(olds)));
+            return { changes, replaces, deleteBeforeReplace: false };
+        }
+        for (const line of linesOf(kind, olds, news)) report(`will ${line}`);
+        if (olds.uncertain) report("will re-read the scaling group and converge: the last step failed without knowing what ESS did");
+        if (containsUnknown(fieldOf(news, kind.field))) return { changes, replaces, deleteBeforeReplace: false };
+        // Tell the provider what this resource declares before any Detach of this run looks, and re-attach
+        // what another resource of the stack detached from under it.
+        const desired = keys(entriesOf(news));
+        claim(id, scope(news), desired);
+        const repair = detachedByOthers(id, scope(news), desired).length > 0;
+        return { changes: changes || repair || renamed(olds, news) || olds.uncertain === true, replaces, deleteBeforeReplace: false };
+    }
+
+    async function create(inputs: Attachment): Promise<dynamic.CreateResult> {
+        // Opaque: an id is never secret, and the scaling group ID may be (`pulumi.secret(...)`).
+        const id = randomUUID();
+        try {
+            const outs = await oneAtATime(groupOf(inputs), () => converge(clientFor(inputs.region), id, [], inputs, true));
+            return { id, outs };
+        } catch (err) {
+            if (!(err instanceof PartialFailure)) release(id); // not in state: it declares nothing
+            throw err;
+        }
+    }
+
+    async function update(id: string, olds: Attachment, news: Attachment): Promise<dynamic.UpdateResult> {
+        const owned = entriesOf(olds);
+        const desired = entriesOf(news);
+        if (!olds.uncertain && sameSet(key, owned, desired) && detachedByOthers(id, scope(news), keys(desired)).length === 0) {
+            claim(id, scope(news), keys(desired));
+            return { outs: stateOf(news, owned) }; // only the force flags changed: nothing to call
+        }
+        return { outs: await oneAtATime(groupOf(news), () => converge(clientFor(news.region), id, owned, news, false)) };
+    }
+
+    async function readState(id: string, props: Partial<Attachment>): Promise<dynamic.ReadResult> {
+        redactFromOutput(props.scalingGroupId);
+        if (isObservation(id, props)) return get(id, props);
+        const state = props as Attachment;
+        const group = await describeForRead(state);
+        if (!group) {
+            report(`the scaling group of ${id} no longer exists in ${state.region}: the attachment is gone`);
+            return { id: "" };
+        }
+        const owned = entriesOf(state);
+        claim(id, scope(state), keys(owned));
+        const still = stillAttached(key, (a, b) => kind.compare(a, b), kind.attached(group), owned);
+        const stillKeys = new Set(keys(still));
+        const gone = owned.filter((e) => !stillKeys.has(key(e)));
+        if (gone.length > 0) {
+            report(
+                `${gone.length} owned ${gone.length === 1 ? "entry" : "entries"} no longer attached as declared (${keys(gone).join(", ")}): the next \`pulumi up\` attaches ${gone.length === 1 ? "it" : "them"} again`,
+            );
+        }
+        // The inputs follow what is attached, so the next preview --diff shows the re-attach.
+        const refreshed = stateOf(state, still);
+        return { id, props: refreshed, inputs: refreshed };
+    }
+
+    /**
+     * A `get` resource (`<Resource>.get(name, scalingGroupId)`, or the constructor with an `id`
+     * option): its state says so, or, in states from before that mark, it has no list or an id that
+     * no create gave.
+     */
+    function isObservation(id: string, props: Partial<Attachment>): boolean {
+        if (props.managed === false) return true;
+        return !Array.isArray(fieldOf(props as Attachment, kind.field)) || !CREATED_ID.test(id);
+    }
+
+    /**
+     * Reads a `get` resource: every entry of the kind attached to the scaling group its id (a legacy
+     * `asg-…:suffix` too) or state names. It owns nothing, so it claims nothing and never detaches.
+     */
+    async function get(id: string, props: Partial<Attachment>): Promise<dynamic.ReadResult> {
+        const scalingGroupId = props.scalingGroupId ?? id.split(":")[0];
+        redactFromOutput(scalingGroupId);
+        const region = props.region ?? defaultRegion(stackConfig);
+        if (!region) {
+            throw new Error(
+                `reading ${scalingGroupId} needs a region: set config alicloud:region or env ALIBABA_CLOUD_REGION_ID, or pass the region in the state argument`,
+            );
+        }
+        const group = await describeForRead({ scalingGroupId, region });
+        if (!group) return { id: "" };
+        const seen = { scalingGroupId, region, forceAttach: props.forceAttach ?? false, forceDetach: props.forceDetach ?? false };
+        return { id, props: { ...stateOf(seen, kind.attached(group)), managed: false } };
+    }
+
+    async function remove(id: string, props: Attachment): Promise<void> {
+        redactFromOutput(props.scalingGroupId);
+        await oneAtATime(groupOf(props), async () => {
+            try {
+                await detachOwned(clientFor(props.region), id, props);
+            } catch (err) {
+                if (!isScalingGroupGone(err)) throw err;
+                report(`scaling group ${props.scalingGroupId} no longer exists: nothing to detach`);
+            }
+            release(id, scope(props), props.resourceName);
+        });
+    }
+
+    return {
+        // The plugin configures once per distinct provider text, so one run may configure several
+        // times (state from an older release): ownership is never reset here, it lives for the process.
+        async configure(req: dynamic.ConfigureRequest): Promise<void> {
+            stackConfig = req.config;
+            clients.clear();
+        },
+        check,
+        diff,
+        create: redacting(create),
+        read: quietly(redacting(readState)),
+        update: redacting(update),
+        delete: quietly(redacting(remove)),
+    };
+}
