@@ -4,7 +4,7 @@
 //   - scripts/ and test/ never import each other (both use harness/ and the library);
 //   - inside provider/: the ESS client (client/) imports no other part of the library, the lifecycle
 //     (lifecycle/) imports no kind, and a kind (kinds/<kind>/) imports only its own folder, the client,
-//     the lifecycle's kind-facing modules (kind, checks, unknown) and the resource-class factory;
+//     the lifecycle's kind-facing modules (kind, checks) and the resource-class factory;
 //   - no cycle between files (type-only imports count: a cycle of shapes is still a cycle).
 // Imports are read with TypeScript's own pre-processor (import, export from, require, import()).
 import { execFileSync } from "node:child_process";
@@ -34,7 +34,7 @@ const FORBIDDEN: Record<string, string[]> = {
 const top = (file: string) => file.split("/")[0];
 
 /** The lifecycle modules a kind may use: the interface it implements and the helpers for it. */
-const KIND_FACING = ["provider/lifecycle/kind.ts", "provider/lifecycle/checks.ts", "provider/lifecycle/unknown.ts"];
+const KIND_FACING = ["provider/lifecycle/kind.ts", "provider/lifecycle/checks.ts"];
 
 /** Why `file` may not import `target` inside provider/, or undefined when it may. */
 function providerRule(file: string, target: string): string | undefined {

@@ -2,7 +2,8 @@
 // classic load balancers. The lifecycle (steps, converge, ownership, preview lines) knows only this
 // interface; each kind is one folder under ../kinds that implements it.
 import type { Body } from "../client/ess";
-import type { CheckFailure } from "./checks";
+import { Checker, type CheckFailure } from "./checks";
+import { containsUnknown } from "./unknown";
 
 /** One attachment of any kind: its identity is `Kind.key`; GWLB server groups have no weight. */
 export interface KindEntry {
@@ -71,4 +72,35 @@ export interface Kind<E extends KindEntry> {
     previewLabel(e: E): string;
     /** Validates raw inputs; `fallbackRegion` is the stack's region. Every failure names the field, the value and the rule. */
     validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: Attachment; failures: CheckFailure[] };
+}
+
+/**
+ * The validation every kind shares around its own: an object with only the shared fields and the
+ * kind's field, a scaling group and its region, a non-empty list whose items `checkItems` checks,
+ * boolean flags. The inputs hold the list in canonical order with explicit weights (once it is
+ * known), so state and diffs line up whatever order the program uses, and the flags' defaults.
+ */
+export function validateAttachment<E extends KindEntry>(
+    kind: Pick<Kind<E>, "field" | "entriesOf" | "toState">,
+    raw: unknown,
+    fallbackRegion: string | undefined,
+    checkItems: (c: Checker, items: unknown[]) => void,
+): { inputs?: Attachment; failures: CheckFailure[] } {
+    const c = new Checker();
+    const top = c.topLevel(raw, ["scalingGroupId", "region", kind.field, "forceAttach", "forceDetach"], fallbackRegion);
+    if (!top) return { failures: c.failures };
+    const { input, region } = top;
+    const items = input[kind.field];
+    if (c.list(kind.field, items)) checkItems(c, items);
+    c.boolean("forceAttach", input.forceAttach);
+    c.boolean("forceDetach", input.forceDetach);
+    if (c.failures.length > 0) return { failures: c.failures };
+    const inputs = {
+        scalingGroupId: input.scalingGroupId as string,
+        region: region as string,
+        [kind.field]: containsUnknown(items) ? items : kind.toState(kind.entriesOf(items)),
+        forceAttach: (input.forceAttach as boolean | undefined) ?? false,
+        forceDetach: (input.forceDetach as boolean | undefined) ?? false,
+    };
+    return { inputs, failures: [] };
 }

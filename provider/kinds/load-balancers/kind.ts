@@ -5,8 +5,7 @@
 // scaling activity the step waits for rather than a call that holds the answer until it is done.
 import { wrappedList } from "../../client/ess";
 import { Checker, isRecord, isUnknown } from "../../lifecycle/checks";
-import { chunks, type Attachment, type Kind } from "../../lifecycle/kind";
-import { containsUnknown } from "../../lifecycle/unknown";
+import { chunks, validateAttachment, type Kind } from "../../lifecycle/kind";
 
 /** One classic load balancer attached to the scaling group, as the resource's `loadBalancers` output holds it. */
 export interface LoadBalancer {
@@ -22,7 +21,6 @@ export type LoadBalancerEntry = Required<LoadBalancer>;
 /** AttachLoadBalancers/DetachLoadBalancers accept at most this many load balancers per call. */
 export const MAX_LOAD_BALANCERS_PER_CALL = 5;
 const DEFAULT_WEIGHT = 50;
-const TOP_LEVEL_FIELDS = ["scalingGroupId", "region", "loadBalancers", "forceAttach", "forceDetach"];
 const FIELDS = ["loadBalancerId", "weight"];
 
 const compare = (a: LoadBalancerEntry, b: LoadBalancerEntry) => a.loadBalancerId.localeCompare(b.loadBalancerId);
@@ -51,43 +49,25 @@ export function loadBalancerParams(entries: readonly LoadBalancerEntry[], attach
     return params;
 }
 
-function validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: Attachment; failures: Checker["failures"] } {
-    const c = new Checker();
-    const top = c.topLevel(raw, TOP_LEVEL_FIELDS, fallbackRegion);
-    if (!top) return { failures: c.failures };
-    const { input, region } = top;
-    const list = input.loadBalancers;
-    if (c.list("loadBalancers", list)) {
-        const seen = new Map<string, string>();
-        list.forEach((l, i) => {
-            const at = `loadBalancers[${i}]`;
-            if (isUnknown(l)) return;
-            if (!isRecord(l)) return c.fail(at, l, "must be an object with loadBalancerId and optional weight");
-            c.noUnknownFields(at, l, FIELDS);
-            if (l.weight !== undefined) c.integer(`${at}.weight`, l.weight, 0, 100);
-            if (!c.id(`${at}.loadBalancerId`, l.loadBalancerId)) return;
-            const first = seen.get(l.loadBalancerId);
-            if (first !== undefined) {
-                c.fail(
-                    `${at}.loadBalancerId`,
-                    l.loadBalancerId,
-                    `duplicates ${first}; each load balancer may appear once (one weight per load balancer)`,
-                );
-            } else seen.set(l.loadBalancerId, at);
-        });
-    }
-    c.boolean("forceAttach", input.forceAttach);
-    c.boolean("forceDetach", input.forceDetach);
-    if (c.failures.length > 0) return { failures: c.failures };
-    const inputs = {
-        scalingGroupId: input.scalingGroupId as string,
-        region: region as string,
-        // Canonical order with explicit weights, so state and diffs line up whatever order the program uses.
-        loadBalancers: containsUnknown(list) ? list : toLoadBalancerEntries(list),
-        forceAttach: (input.forceAttach as boolean | undefined) ?? false,
-        forceDetach: (input.forceDetach as boolean | undefined) ?? false,
-    };
-    return { inputs, failures: [] };
+/** Each load balancer: an object with an ID and an optional weight, each ID once. */
+function checkLoadBalancers(c: Checker, list: unknown[]): void {
+    const seen = new Map<string, string>();
+    list.forEach((l, i) => {
+        const at = `loadBalancers[${i}]`;
+        if (isUnknown(l)) return;
+        if (!isRecord(l)) return c.fail(at, l, "must be an object with loadBalancerId and optional weight");
+        c.noUnknownFields(at, l, FIELDS);
+        if (l.weight !== undefined) c.integer(`${at}.weight`, l.weight, 0, 100);
+        if (!c.id(`${at}.loadBalancerId`, l.loadBalancerId)) return;
+        const first = seen.get(l.loadBalancerId);
+        if (first !== undefined) {
+            c.fail(
+                `${at}.loadBalancerId`,
+                l.loadBalancerId,
+                `duplicates ${first}; each load balancer may appear once (one weight per load balancer)`,
+            );
+        } else seen.set(l.loadBalancerId, at);
+    });
 }
 
 export const loadBalancers: Kind<LoadBalancerEntry> = {
@@ -112,5 +92,5 @@ export const loadBalancers: Kind<LoadBalancerEntry> = {
     },
     progressLabel: (e) => e.loadBalancerId,
     previewLabel: (e) => `${e.loadBalancerId} weight ${e.weight}`,
-    validate,
+    validate: (raw, fallbackRegion) => validateAttachment(loadBalancers, raw, fallbackRegion, checkLoadBalancers),
 };

@@ -5,8 +5,7 @@
 // scaling activity.
 import { wrappedList } from "../../client/ess";
 import { Checker, isRecord, isUnknown } from "../../lifecycle/checks";
-import { chunks, type Attachment, type Kind } from "../../lifecycle/kind";
-import { containsUnknown } from "../../lifecycle/unknown";
+import { chunks, validateAttachment, type Kind } from "../../lifecycle/kind";
 
 /** The server group types AttachServerGroups takes. */
 export type ServerGroupType = "ALB" | "NLB" | "GWLB";
@@ -34,7 +33,6 @@ const DEFAULT_WEIGHT = 50;
 /** The list parameter's name: 2014-08-28 (the version this client speaks) says `ServerGroup.N`; 2022-02-22 says `ServerGroups.N`. */
 const LIST_PARAMETER = "ServerGroup";
 const TYPES: readonly string[] = ["ALB", "NLB", "GWLB"];
-const TOP_LEVEL_FIELDS = ["scalingGroupId", "region", "serverGroups", "forceAttach", "forceDetach"];
 const FIELDS = ["serverGroupId", "type", "port", "weight"];
 
 /** An entry: GWLB entries carry port 6081 (as DescribeScalingGroups lists them) and no weight. */
@@ -52,67 +50,48 @@ const key = (e: ServerGroupEntry) => `${e.type}/${e.serverGroupId}/${e.port}`;
 const compare = (a: ServerGroupEntry, b: ServerGroupEntry) =>
     a.serverGroupId.localeCompare(b.serverGroupId) || a.type.localeCompare(b.type) || a.port - b.port;
 
-function validate(raw: unknown, fallbackRegion: string | undefined): { inputs?: Attachment; failures: Checker["failures"] } {
-    const c = new Checker();
-    const top = c.topLevel(raw, TOP_LEVEL_FIELDS, fallbackRegion);
-    if (!top) return { failures: c.failures };
-    const { input, region } = top;
-    const groups = input.serverGroups;
-    if (c.list("serverGroups", groups)) {
-        const seen = new Map<string, string>();
-        const typeOf = new Map<string, { type: string; path: string }>();
-        groups.forEach((g, i) => {
-            const at = `serverGroups[${i}]`;
-            if (isUnknown(g)) return;
-            if (!isRecord(g)) return c.fail(at, g, "must be an object with serverGroupId, type, and for ALB/NLB port and optional weight");
-            c.noUnknownFields(at, g, FIELDS);
-            const idOk = c.id(`${at}.serverGroupId`, g.serverGroupId);
-            if (isUnknown(g.type)) return;
-            if (typeof g.type !== "string" || !TYPES.includes(g.type))
-                return c.fail(`${at}.type`, g.type, `must be one of ${TYPES.join(", ")}`);
-            if (g.type === "GWLB") {
-                for (const field of ["port", "weight"] as const) {
-                    if (g[field] !== undefined)
-                        c.fail(
-                            `${at}.${field}`,
-                            g[field],
-                            `must not be set for a GWLB server group: ESS registers GWLB backends on port ${GWLB_PORT} with no weight`,
-                        );
-                }
-            } else {
-                if (g.port === undefined)
-                    c.fail(`${at}.port`, g.port, `is required for an ${g.type} server group: an integer from 1 to 65535`);
-                else c.integer(`${at}.port`, g.port, 1, 65535);
-                if (g.weight !== undefined) c.integer(`${at}.weight`, g.weight, 0, 100);
+/** Each server group: an ID, a type, and for ALB/NLB a port and an optional weight; each triple once, one type per ID. */
+function checkServerGroups(c: Checker, groups: unknown[]): void {
+    const seen = new Map<string, string>();
+    const typeOf = new Map<string, { type: string; path: string }>();
+    groups.forEach((g, i) => {
+        const at = `serverGroups[${i}]`;
+        if (isUnknown(g)) return;
+        if (!isRecord(g)) return c.fail(at, g, "must be an object with serverGroupId, type, and for ALB/NLB port and optional weight");
+        c.noUnknownFields(at, g, FIELDS);
+        const idOk = c.id(`${at}.serverGroupId`, g.serverGroupId);
+        if (isUnknown(g.type)) return;
+        if (typeof g.type !== "string" || !TYPES.includes(g.type))
+            return c.fail(`${at}.type`, g.type, `must be one of ${TYPES.join(", ")}`);
+        if (g.type === "GWLB") {
+            for (const field of ["port", "weight"] as const) {
+                if (g[field] !== undefined)
+                    c.fail(
+                        `${at}.${field}`,
+                        g[field],
+                        `must not be set for a GWLB server group: ESS registers GWLB backends on port ${GWLB_PORT} with no weight`,
+                    );
             }
-            if (!idOk || typeof g.serverGroupId !== "string") return;
-            const first = typeOf.get(g.serverGroupId);
-            if (first && first.type !== g.type) {
-                c.fail(`${at}.type`, g.type, `${g.serverGroupId} is listed as ${first.type} at ${first.path}; a server group has one type`);
-            } else if (!first) typeOf.set(g.serverGroupId, { type: g.type, path: at });
-            const identity = `${g.type}/${g.serverGroupId}/${g.type === "GWLB" ? GWLB_PORT : String(g.port)}`;
-            const dup = seen.get(identity);
-            if (dup !== undefined)
-                c.fail(
-                    at,
-                    { serverGroupId: g.serverGroupId, type: g.type, port: g.port },
-                    `duplicates ${dup}; each (serverGroupId, type, port) may appear once`,
-                );
-            else seen.set(identity, at);
-        });
-    }
-    c.boolean("forceAttach", input.forceAttach);
-    c.boolean("forceDetach", input.forceDetach);
-    if (c.failures.length > 0) return { failures: c.failures };
-    const inputs = {
-        scalingGroupId: input.scalingGroupId as string,
-        region: region as string,
-        // Canonical order with explicit weights, so state and diffs line up whatever order the program uses.
-        serverGroups: containsUnknown(groups) ? groups : toServerGroups(toServerGroupEntries(groups)),
-        forceAttach: (input.forceAttach as boolean | undefined) ?? false,
-        forceDetach: (input.forceDetach as boolean | undefined) ?? false,
-    };
-    return { inputs, failures: [] };
+        } else {
+            if (g.port === undefined) c.fail(`${at}.port`, g.port, `is required for an ${g.type} server group: an integer from 1 to 65535`);
+            else c.integer(`${at}.port`, g.port, 1, 65535);
+            if (g.weight !== undefined) c.integer(`${at}.weight`, g.weight, 0, 100);
+        }
+        if (!idOk || typeof g.serverGroupId !== "string") return;
+        const first = typeOf.get(g.serverGroupId);
+        if (first && first.type !== g.type) {
+            c.fail(`${at}.type`, g.type, `${g.serverGroupId} is listed as ${first.type} at ${first.path}; a server group has one type`);
+        } else if (!first) typeOf.set(g.serverGroupId, { type: g.type, path: at });
+        const identity = `${g.type}/${g.serverGroupId}/${g.type === "GWLB" ? GWLB_PORT : String(g.port)}`;
+        const dup = seen.get(identity);
+        if (dup !== undefined)
+            c.fail(
+                at,
+                { serverGroupId: g.serverGroupId, type: g.type, port: g.port },
+                `duplicates ${dup}; each (serverGroupId, type, port) may appear once`,
+            );
+        else seen.set(identity, at);
+    });
 }
 
 /** The sorted entries of a `serverGroups` list, default weights filled in. */
@@ -169,5 +148,5 @@ export const serverGroups: Kind<ServerGroupEntry> = {
         }),
     progressLabel: (e) => (isGwlb(e) ? `${e.serverGroupId} (GWLB)` : `${e.serverGroupId}:${e.port}`),
     previewLabel: (e) => (isGwlb(e) ? `GWLB ${e.serverGroupId}` : `${e.type} ${e.serverGroupId} port ${e.port} weight ${e.weight}`),
-    validate,
+    validate: (raw, fallbackRegion) => validateAttachment(serverGroups, raw, fallbackRegion, checkServerGroups),
 };

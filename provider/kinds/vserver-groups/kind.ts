@@ -3,9 +3,8 @@
 // Its shapes are in ./model; this module validates inputs, splits and encodes calls, and reads its
 // slice of DescribeScalingGroups.
 import { wrappedList, type Body } from "../../client/ess";
-import { Checker, isRecord, isUnknown, type CheckFailure } from "../../lifecycle/checks";
-import type { Kind } from "../../lifecycle/kind";
-import { containsUnknown } from "../../lifecycle/unknown";
+import { Checker, isRecord, isUnknown } from "../../lifecycle/checks";
+import { validateAttachment, type Kind } from "../../lifecycle/kind";
 import {
     compareEntries,
     entryKey,
@@ -13,12 +12,10 @@ import {
     MAX_LOAD_BALANCERS_PER_CALL,
     toEntries,
     toVServerGroups,
-    type AttachmentInputs,
     type Entry,
     type VServerGroup,
 } from "./model";
 
-const TOP_LEVEL_FIELDS = ["scalingGroupId", "region", "vserverGroups", "forceAttach", "forceDetach"];
 const GROUP_FIELDS = ["loadbalancerId", "vserverAttributes"];
 const ATTRIBUTE_FIELDS = ["vserverGroupId", "port", "weight"];
 
@@ -70,42 +67,17 @@ function checkUniqueness(c: Checker, groups: unknown[]): void {
     });
 }
 
-/**
- * Validates raw inputs. Values the engine does not know yet (preview of a new stack) are let
- * through; they are checked again when known, before any API call.
- * `fallbackRegion` is the region from stack config or environment, used when the input has none.
- */
-function validateInputs(raw: unknown, fallbackRegion: string | undefined): { inputs?: AttachmentInputs; failures: CheckFailure[] } {
-    const c = new Checker();
-    const top = c.topLevel(raw, TOP_LEVEL_FIELDS, fallbackRegion);
-    if (!top) return { failures: c.failures };
-    const { input, region } = top;
-
-    const groups = input.vserverGroups;
-    if (c.list("vserverGroups", groups)) {
-        groups.forEach((group, i) => {
-            const at = `vserverGroups[${i}]`;
-            if (isUnknown(group)) return;
-            if (!isRecord(group)) return c.fail(at, group, "must be an object with loadbalancerId and vserverAttributes");
-            c.noUnknownFields(at, group, GROUP_FIELDS);
-            c.id(`${at}.loadbalancerId`, group.loadbalancerId);
-            checkAttributes(c, `${at}.vserverAttributes`, group.vserverAttributes);
-        });
-        checkUniqueness(c, groups);
-    }
-    c.boolean("forceAttach", input.forceAttach);
-    c.boolean("forceDetach", input.forceDetach);
-
-    if (c.failures.length > 0) return { failures: c.failures };
-    const inputs: AttachmentInputs = {
-        scalingGroupId: input.scalingGroupId as string,
-        region: region as string,
-        // Canonical order with explicit weights, so state and diffs line up whatever order the program uses.
-        vserverGroups: containsUnknown(groups) ? (groups as VServerGroup[]) : toVServerGroups(toEntries(groups as VServerGroup[])),
-        forceAttach: (input.forceAttach as boolean | undefined) ?? false,
-        forceDetach: (input.forceDetach as boolean | undefined) ?? false,
-    };
-    return { inputs, failures: [] };
+/** Each load balancer's VServer groups: IDs, ports, optional weights; a triple once, a group under one load balancer. */
+function checkVServerGroups(c: Checker, groups: unknown[]): void {
+    groups.forEach((group, i) => {
+        const at = `vserverGroups[${i}]`;
+        if (isUnknown(group)) return;
+        if (!isRecord(group)) return c.fail(at, group, "must be an object with loadbalancerId and vserverAttributes");
+        c.noUnknownFields(at, group, GROUP_FIELDS);
+        c.id(`${at}.loadbalancerId`, group.loadbalancerId);
+        checkAttributes(c, `${at}.vserverAttributes`, group.vserverAttributes);
+    });
+    checkUniqueness(c, groups);
 }
 
 /**
@@ -188,5 +160,5 @@ export const vserverGroups: Kind<Entry> = {
     attached: vserverGroupsIn,
     progressLabel: (e) => `${e.vserverGroupId}:${e.port}`,
     previewLabel: (e) => `${e.loadbalancerId}/${e.vserverGroupId} port ${e.port} weight ${e.weight}`,
-    validate: validateInputs,
+    validate: (raw, fallbackRegion) => validateAttachment(vserverGroups, raw, fallbackRegion, checkVServerGroups),
 };
