@@ -65,18 +65,18 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
     let stackConfig: StackConfig | undefined;
     const clients = new Map<string, EssClient>();
     const { stateOf, sharedIn, converge, detachOwned, entriesOf, keys, scope } = convergerOf(kind);
+    const key = (e: E) => kind.key(e);
 
     /**
      * What the program says of names changed from what state recorded (this resource's name, or who
      * else declares its entries): state must follow, for a later delete that gets only state. An
      * update with no API call.
      */
-    function renamed(olds: Attachment, news: Attachment): boolean {
+    function namesChanged(olds: Attachment, news: Attachment): boolean {
         if (news.resourceName === undefined || containsUnknown(news.declaredByOthers)) return false;
         const shared = (s: Attachment) => JSON.stringify(sharedIn(s, entriesOf(news)));
         return news.resourceName !== olds.resourceName || shared(news) !== shared(olds);
     }
-    const key = (e: E) => kind.key(e);
 
     function clientFor(region: string): EssClient {
         let client = clients.get(region);
@@ -155,7 +155,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         const desired = keys(entriesOf(news));
         claim(id, scope(news), desired);
         const repair = detachedByOthers(id, scope(news), desired).length > 0;
-        return { changes: changes || repair || renamed(olds, news) || olds.uncertain === true, replaces, deleteBeforeReplace: false };
+        return { changes: changes || repair || namesChanged(olds, news) || olds.uncertain === true, replaces, deleteBeforeReplace: false };
     }
 
     async function create(inputs: Attachment): Promise<dynamic.CreateResult> {

@@ -136,6 +136,17 @@ describe("however the engine runs (issue 20)", () => {
         expect(attachedOf(emulator, "asg-1")).toEqual([]);
     });
 
+    it("state written before names were recorded gets them in an update with no API call", async () => {
+        const old = await steps.create(inputsOf("asg-1", [X])); // as a release without resourceName wrote it
+        await nextRun();
+        const news = { ...inputsOf("asg-1", [X]), resourceName: "web", declaredByOthers: { "lb-0/rsp-0-0/80": ["api"] } };
+        expect((await steps.diff(old.id, old.outs!, news)).changes).toBe(true);
+        const { outs } = await steps.update(old.id, old.outs!, news);
+        expect(emulator.control.calls()).toEqual([]);
+        expect([outs!.resourceName, outs!.declaredByOthers]).toEqual(["web", { "lb-0/rsp-0-0/80": ["api"] }]);
+        expect((await steps.diff(old.id, outs!, news)).changes).toBe(false);
+    });
+
     it("a step whose outcome is uncertain marks state, and the next `up` re-reads and converges instead of trusting it", async () => {
         const a = await steps.create(inputsOf("asg-1", [X]));
         process.env.ALIBABA_CLOUD_ESS_RETRY_TIMEOUT = "1"; // every attempt fails: spend the budget quickly
