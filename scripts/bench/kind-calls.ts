@@ -166,10 +166,10 @@ export async function pollingSection(ctx: Ctx): Promise<string> {
             "kind",
             "activity delay",
             "operation (Force* on)",
-            "Attach/Detach calls that started an activity",
+            "activities started",
             "DescribeScalingActivities calls",
             "polls per wait",
-            "= 1 per wait (the minimum)",
+            "= 1 per wait",
         ],
         rows,
     );
