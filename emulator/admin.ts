@@ -26,12 +26,16 @@
  *   POST   /__emulator/activities/resume
  *   POST   /__emulator/clock                  {offsetMs}
  *   POST   /__emulator/random-seed            {seed}
+ *   GET    /__emulator/flow-control                            {limits}  ([] when off)
+ *   POST   /__emulator/flow-control           {limits: FlowLimit[]}  replace the limits (buckets start full)
+ *   DELETE /__emulator/flow-control                            turn flow control off
  *   POST   /__emulator/keys                   AccessKey   (GET lists the access key ids only)
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActivityFault } from "./activities";
 import type { CallFilter, EmulatorControl, LoadBalancerPatch, ScalingGroupPatch } from "./core";
 import type { BusyWindow, FaultRule } from "./faults";
+import { type FlowLimit, invalidFlowLimit } from "./flow-control";
 import type { Hold } from "./holds";
 import type { AccessKey } from "./signature";
 import type { InstanceState, StateSeed } from "./state";
@@ -127,6 +131,9 @@ function routes(control: EmulatorControl): Route[] {
         ["POST", /^activities\/resume$/, () => control.resumeActivities()],
         ["POST", /^clock$/, (_, b) => control.setClockOffset(field(object(b), "offsetMs", "number") as number)],
         ["POST", /^random-seed$/, (_, b) => control.setRandomSeed(field(object(b), "seed", "number") as number)],
+        ["GET", /^flow-control$/, () => ({ limits: control.flowControl() })],
+        ["POST", /^flow-control$/, (_, b) => control.setFlowControl(flowLimits(object(b)))],
+        ["DELETE", /^flow-control$/, () => control.setFlowControl([])],
         ["GET", /^keys$/, () => control.keys().map((k) => ({ accessKeyId: k.accessKeyId }))],
         ["POST", /^keys$/, (_, b) => control.addKey(accessKey(object(b)))],
     ];
@@ -143,17 +150,37 @@ function faultRule(o: Json): FaultRule {
     if (!["throttling", "internalError", "serviceUnavailable", "connectionReset", "latency"].includes(kind)) {
         throw new AdminError(400, `unknown fault kind "${kind}"`);
     }
-    const actions = o.actions;
-    if (actions !== undefined && !(Array.isArray(actions) && actions.every((a) => typeof a === "string"))) {
-        throw new AdminError(400, '"actions" must be an array of strings');
-    }
     return {
         kind: kind as FaultRule["kind"],
-        actions: actions as string[] | undefined,
+        actions: stringArray(o, "actions"),
         probability: field(o, "probability", "number", true),
         times: field(o, "times", "number", true),
         latencyMs: field(o, "latencyMs", "number", true),
     };
+}
+
+function stringArray(o: Json, name: string): string[] | undefined {
+    const v = o[name];
+    if (v !== undefined && !(Array.isArray(v) && v.every((a) => typeof a === "string"))) {
+        throw new AdminError(400, `"${name}" must be an array of strings`);
+    }
+    return v as string[] | undefined;
+}
+
+function flowLimits(o: Json): FlowLimit[] {
+    if (!Array.isArray(o.limits)) throw new AdminError(400, '"limits" must be an array of {rate, burst, actions?}');
+    return o.limits.map((item: unknown) => {
+        if (typeof item !== "object" || item === null || Array.isArray(item)) throw new AdminError(400, "each limit must be a JSON object");
+        const l = item as Json;
+        const limit: FlowLimit = {
+            rate: field(l, "rate", "number") as number,
+            burst: field(l, "burst", "number") as number,
+            actions: stringArray(l, "actions"),
+        };
+        const problem = invalidFlowLimit(limit);
+        if (problem) throw new AdminError(400, problem);
+        return limit;
+    });
 }
 
 function activityFault(o: Json): ActivityFault {

@@ -2,6 +2,11 @@
 /**
  * ess-emulator [--port 8080] [--hostname 127.0.0.1] [--state fixture.json] [--quota 5] [--seed 1]
  *              [--activity-delay-ms 50] [--access-key-id ID --access-key-secret SECRET]
+ *              [--rate 20 --burst 20] [--rate-action AttachVServerGroups=5:5 ...]
+ *
+ * --rate/--burst turn on flow control for every action, --rate-action for one (repeatable; it
+ * overrides --rate for that action): per AccessKey and action, RATE calls a second with bursts of
+ * BURST, then 400 Throttling.User. Off without them.
  *
  * Without --state the embedded demo fixture is loaded. Without a key pair one is generated
  * (or taken from ESS_EMULATOR_ACCESS_KEY_ID / ESS_EMULATOR_ACCESS_KEY_SECRET). Prints the
@@ -11,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ADMIN_PREFIX } from "./admin";
 import { DEMO_FIXTURE } from "./fixtures";
+import { type FlowLimit, invalidFlowLimit } from "./flow-control";
 import { generateKey, startEmulator } from "./server";
 import type { AccessKey } from "./signature";
 import type { StateSeed } from "./state";
@@ -26,13 +32,25 @@ async function main(): Promise<void> {
             "activity-delay-ms": { type: "string" },
             "access-key-id": { type: "string" },
             "access-key-secret": { type: "string" },
+            rate: { type: "string" },
+            burst: { type: "string" },
+            "rate-action": { type: "string", multiple: true },
             help: { type: "boolean", short: "h" },
         },
     });
     if (values.help) {
         process.stdout.write(
             "usage: ess-emulator [--port 8080] [--hostname 127.0.0.1] [--state fixture.json] [--quota 5] [--seed 1]\n" +
-                "                    [--activity-delay-ms 50] [--access-key-id ID --access-key-secret SECRET]\n",
+                "                    [--activity-delay-ms 50] [--access-key-id ID --access-key-secret SECRET]\n" +
+                "                    [--rate 20 --burst 20] [--rate-action ACTION=RATE:BURST ...]\n" +
+                "\n" +
+                "Flow control (off by default), per AccessKey and per action, as ESS does it: a key may make BURST\n" +
+                "calls of an action at once, refilled at RATE calls a second; beyond that a call answers\n" +
+                "400 Throttling.User and changes nothing.\n" +
+                "  --rate RATE --burst BURST         every action (give both)\n" +
+                "  --rate-action ACTION=RATE:BURST   one action, overriding --rate; repeat for more actions\n" +
+                "                                    (e.g. --rate-action AttachVServerGroups=5:5)\n" +
+                "Change it at run time with the admin API: GET/POST/DELETE /__emulator/flow-control.\n",
         );
         return;
     }
@@ -41,6 +59,7 @@ async function main(): Promise<void> {
     const secret = values["access-key-secret"] ?? process.env.ESS_EMULATOR_ACCESS_KEY_SECRET;
     const key: AccessKey = id && secret ? { accessKeyId: id, accessKeySecret: secret } : generateKey();
     const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    const flowControl = flowLimits(values.rate, values.burst, values["rate-action"] ?? []);
 
     const emulator = await startEmulator({
         port: Number(values.port),
@@ -50,6 +69,7 @@ async function main(): Promise<void> {
         vServerGroupQuota: number(values.quota),
         randomSeed: number(values.seed),
         activityDelayMs: number(values["activity-delay-ms"]),
+        flowControl,
     });
     process.stdout.write(
         [
@@ -69,6 +89,25 @@ async function main(): Promise<void> {
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+}
+
+/** The limits --rate/--burst and --rate-action ask for; throws on a malformed flag. */
+function flowLimits(rate: string | undefined, burst: string | undefined, perAction: string[]): FlowLimit[] {
+    if ((rate === undefined) !== (burst === undefined)) throw new Error("--rate and --burst go together");
+    const limits: FlowLimit[] = [];
+    for (const spec of perAction) {
+        const m = /^([^=]+)=([^:]+):(.+)$/.exec(spec);
+        if (!m) throw new Error(`--rate-action ${spec}: expected ACTION=RATE:BURST, e.g. AttachVServerGroups=5:5`);
+        limits.push(checked({ rate: Number(m[2]), burst: Number(m[3]), actions: [m[1]] }, `--rate-action ${spec}`));
+    }
+    if (rate !== undefined && burst !== undefined) limits.push(checked({ rate: Number(rate), burst: Number(burst) }, "--rate/--burst"));
+    return limits;
+}
+
+function checked(limit: FlowLimit, flag: string): FlowLimit {
+    const problem = invalidFlowLimit(limit);
+    if (problem) throw new Error(`${flag}: ${problem}`);
+    return limit;
 }
 
 main().catch((e: unknown) => {

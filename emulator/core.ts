@@ -1,5 +1,5 @@
 /**
- * The emulator's core: state, call log, faults, keys and clock, plus the typed control API that
+ * The emulator's core: state, call log, faults, flow control, keys and clock, plus the typed control API that
  * tests (in-process) and the admin HTTP path (CLI mode) use to seed, inspect and disturb it.
  */
 import type { ActionContext, ActionHandler } from "./actions";
@@ -7,6 +7,7 @@ import { Activities, type ActivityFault, DEFAULT_ACTIVITY_DELAY_MS, type Scaling
 import { ApiError } from "./errors";
 import type { Hold } from "./holds";
 import { Faults, type ActiveBusyWindow, type ActiveFaultRule, type BusyWindow, type FaultRule } from "./faults";
+import { FlowControl, type FlowLimit } from "./flow-control";
 import { type AccessKey, type Params, SignatureVerifier } from "./signature";
 import {
     addInstance,
@@ -110,13 +111,25 @@ export interface EmulatorControl {
     /** Reseeds the PRNG behind fault probabilities. */
     setRandomSeed(seed: number): void;
 
+    /**
+     * Replaces the flow-control limits (`[]`: off, the default): per AccessKey and per action, a token
+     * bucket of `burst` calls refilled at `rate` a second on the emulator clock; a call finding it
+     * empty answers 400 Throttling.User and changes nothing. Buckets start full. Throws on an invalid limit.
+     */
+    setFlowControl(limits: FlowLimit[]): void;
+    /** The flow-control limits in force (`[]`: off). */
+    flowControl(): FlowLimit[];
+
     keys(): AccessKey[];
     addKey(key: AccessKey): void;
-    /** Shifts the emulator clock (used for timestamp and token expiry) by this many ms from real time. */
+    /** Shifts the emulator clock (used for timestamp and token expiry, and flow-control refills) by this many ms from real time. */
     setClockOffset(ms: number): void;
     now(): number;
 
-    /** Back to the initial seed and keys: no calls, faults, activities, nonces, ClientTokens or clock offset. */
+    /**
+     * Back to the initial seed, keys and flow control (off unless started with limits): no calls,
+     * faults, activities, nonces, ClientTokens or clock offset.
+     */
     reset(): void;
 }
 
@@ -129,6 +142,8 @@ export interface CoreOptions {
     randomSeed?: number;
     /** How long a scaling activity stays InProgress (default 50 ms). */
     activityDelayMs?: number;
+    /** Flow-control limits (default none: off). */
+    flowControl?: FlowLimit[];
 }
 
 export type Outcome =
@@ -142,6 +157,7 @@ export class EmulatorCore implements EmulatorControl {
     private clientTokens = new Map<string, Record<string, unknown>>();
     private accessKeys: AccessKey[];
     readonly faultInjector: Faults;
+    readonly flowLimiter: FlowControl;
     readonly verifier: SignatureVerifier;
     private readonly scalingActivities: Activities;
 
@@ -150,6 +166,8 @@ export class EmulatorCore implements EmulatorControl {
         this.accessKeys = options.keys.map((k) => ({ ...k }));
         this.current = this.build(options.state ?? {});
         this.faultInjector = new Faults(options.randomSeed ?? 1);
+        this.flowLimiter = new FlowControl(() => this.now());
+        this.flowLimiter.set(options.flowControl ?? []);
         this.verifier = new SignatureVerifier(
             () => this.accessKeys,
             () => this.now(),
@@ -308,6 +326,14 @@ export class EmulatorCore implements EmulatorControl {
         this.faultInjector.setSeed(seed);
     }
 
+    setFlowControl(limits: FlowLimit[]): void {
+        this.flowLimiter.set(limits);
+    }
+
+    flowControl(): FlowLimit[] {
+        return this.flowLimiter.list();
+    }
+
     keys(): AccessKey[] {
         return this.accessKeys.map((k) => ({ ...k }));
     }
@@ -332,6 +358,7 @@ export class EmulatorCore implements EmulatorControl {
         this.clockOffset = 0;
         this.accessKeys = this.options.keys.map((k) => ({ ...k }));
         this.faultInjector.setSeed(this.options.randomSeed ?? 1);
+        this.flowLimiter.set(this.options.flowControl ?? []);
         this.scalingActivities.setDelay(this.options.activityDelayMs ?? DEFAULT_ACTIVITY_DELAY_MS);
     }
 

@@ -43,7 +43,14 @@ export const errors = {
         new ApiError(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey."),
     tokenExpired: () => new ApiError(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."),
 
-    // injected faults
+    // injected faults, and flow control (emulator/flow-control.ts)
+    /**
+     * What Alibaba Cloud's OpenAPI gateway answers when one user (AccessKey) goes over an API's
+     * per-user rate (the "单用户调用频率" / per-user QPS an API reference page states): 400
+     * Throttling.User. The API-wide limit answers 400 `Throttling`, "Request was denied due to
+     * request throttling." (Auto Scaling client errors:
+     * https://help.aliyun.com/en/auto-scaling/developer-reference/client-errors); the emulator models only the per-user one.
+     */
     throttling: () => new ApiError(400, "Throttling.User", "Request was denied due to user flow control."),
     internalError: () =>
         new ApiError(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure."),

@@ -2,6 +2,7 @@ export { startEmulator, generateKey, type Emulator, type EmulatorOptions } from 
 export type { EmulatorControl, CallRecord, CallFilter, ScalingGroupPatch, LoadBalancerPatch } from "./core";
 export type { FaultRule, FaultKind, ActiveFaultRule, BusyWindow, BusyCode, ActiveBusyWindow } from "./faults";
 export type { Hold } from "./holds";
+export type { FlowLimit } from "./flow-control";
 export type { ScalingActivity, ActivityFault, ActivityStatus } from "./activities";
 export { DEFAULT_ACTIVITY_DELAY_MS } from "./activities";
 export type { AccessKey } from "./signature";

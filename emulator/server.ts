@@ -11,6 +11,7 @@ import { type CallRecord, EmulatorCore, type EmulatorControl } from "./core";
 import { ApiError, errors } from "./errors";
 import { ESS_VERSION, ESS_VERSION_2022, essActions, essActions2022 } from "./ess";
 import type { ErrorFault } from "./faults";
+import type { FlowLimit } from "./flow-control";
 import { type AccessKey, isCommonParam, type Params, type SignedRequest, SignatureVerifier } from "./signature";
 import { SLB_VERSION, slbActions } from "./slb";
 import type { StateSeed } from "./state";
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
     activityDelayMs?: number;
     /** Larger request bodies are refused with 413 RequestEntityTooLarge (default 8 MiB). */
     maxRequestBytes?: number;
+    /** Flow control per AccessKey and action, in force from the start and after reset() (default none: off). */
+    flowControl?: FlowLimit[];
 }
 
 /** The default `maxRequestBytes`: 8 MiB. */
@@ -164,6 +167,8 @@ async function handleApi(
         const verified = core.verifier.verify(signed);
         call.signatureAlgorithm = verified.algorithm;
         call.accessKeyId = verified.accessKeyId;
+        // Flow control comes first, as at the gateway: a throttled call reaches no hold, fault or action.
+        if (!core.flowLimiter.take(verified.accessKeyId, action)) throw errors.throttling();
         const decision = core.faultInjector.decide(action);
         if (decision.held) await decision.held;
         if (decision.latencyMs > 0) {
@@ -209,6 +214,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         vServerGroupQuota: options.vServerGroupQuota,
         randomSeed: options.randomSeed,
         activityDelayMs: options.activityDelayMs,
+        flowControl: options.flowControl,
     });
     const limit = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     const server = createServer((req, res) => {
