@@ -2,6 +2,7 @@
 // only shapes parameters, parses answers and applies the retry policy.
 import type OpenApiClient from "@alicloud/openapi-client";
 import { EssError, ScalingGroupStateError, toEssError } from "./errors";
+import { THROTTLING_CODES, type AdaptiveLimiter } from "./limiter";
 import { withRetry, type RetryPolicy } from "./retry";
 import type { AccessKey, Endpoint } from "./config";
 
@@ -28,6 +29,8 @@ export interface EssClientOptions {
     readTimeoutMs: number;
     /** Told about each retry, with its reason. */
     onRetry?: (message: string) => void;
+    /** Shared by every client of the process: holds calls back while ESS throttles them. */
+    limiter?: AdaptiveLimiter;
     /** Sign with the classic RPC HMAC-SHA1 algorithm instead of ACS3-HMAC-SHA256. */
     signatureV1?: boolean;
 }
@@ -144,11 +147,16 @@ export class EssClient {
         return withRetry(
             this.options.retry,
             async () => {
+                const limiter = this.options.limiter;
                 try {
-                    return await this.send(action, params);
+                    await limiter?.acquire(action);
+                    const body = await this.send(action, params);
+                    limiter?.succeeded(action);
+                    return body;
                 } catch (err) {
                     const error = toEssError(action, err);
                     if (error.ambiguous) this.lostAnswers++;
+                    if (THROTTLING_CODES.has(error.code)) limiter?.throttled(action);
                     // Busy, or disabled/being deleted for good? One Describe per call tells; busy is retried.
                     if (error.code === "IncorrectScalingGroupStatus" && params.ScalingGroupId && !stateChecked) {
                         const state = await this.lifecycleState(params.ScalingGroupId);

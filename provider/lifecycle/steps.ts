@@ -7,6 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "../client/config";
 import { isScalingGroupGone } from "../client/errors";
 import { EssClient, type Body } from "../client/ess";
+import { AdaptiveLimiter } from "../client/limiter";
 import { oneAtATime } from "../client/lock";
 import { diffOf, sameSet, stillAttached } from "./changes";
 import { forEngine, type CheckFailure } from "./checks";
@@ -34,6 +35,9 @@ export interface Steps {
     update(id: string, olds: Attachment, news: Attachment): Promise<dynamic.UpdateResult>;
     delete(id: string, props: Attachment): Promise<void>;
 }
+
+/** One limiter for the process: every resource and kind calls ESS with one account (ESS_VSERVER_GROUPS_LIMITER=off: none). */
+const limiter = process.env.ESS_VSERVER_GROUPS_LIMITER === "off" ? undefined : new AdaptiveLimiter(undefined, report);
 
 /** Reads of one scaling group that overlap (a refresh of resources sharing it) share one Describe, whatever their kind. */
 const reading = new Map<string, Promise<Body | undefined>>();
@@ -88,6 +92,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
                 retry: retryPolicy(),
                 readTimeoutMs: readTimeoutMs(),
                 onRetry: report,
+                limiter,
             });
             clients.set(region, client);
         }
