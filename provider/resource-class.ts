@@ -56,6 +56,19 @@ export function forwardingProvider(stepsModule: string): pulumi.dynamic.Resource
 }
 
 /**
+ * The resource's name with its parents' (`Type:name/…/name`): two resources may share a name under
+ * different parents, as their URNs tell apart. Read from @pulumi/pulumi's own fields on the parents.
+ */
+function qualifiedName(name: string, opts: pulumi.CustomResourceOptions | undefined): string {
+    const parts = [name];
+    type Named = { __name?: unknown; __pulumiType?: unknown; __parentResource?: unknown };
+    for (let p = opts?.parent as Named | undefined; p && typeof p.__name === "string"; p = p.__parentResource as Named | undefined) {
+        parts.unshift(`${String(p.__pulumiType)}:${p.__name}`);
+    }
+    return parts.join("/");
+}
+
+/**
  * The base of every kind's resource class: the outputs every kind has, `get`, the import guard and
  * the `declaredByOthers` input (see ./declarations). A kind's class sets `static readonly spec` and
  * declares its list output; nothing else.
@@ -100,7 +113,8 @@ export abstract class AttachmentResource<Args extends AttachmentArgs> extends pu
             );
         }
         // A managed resource tells the provider what the program's other resources declare.
-        const declared = args && opts?.id === undefined ? trackDeclaration(kind, name, args) : undefined;
+        const resourceName = qualifiedName(name, opts);
+        const declared = args && opts?.id === undefined ? trackDeclaration(kind, resourceName, args) : undefined;
         super(
             provider,
             name,
@@ -112,7 +126,7 @@ export abstract class AttachmentResource<Args extends AttachmentArgs> extends pu
                 forceAttach: undefined,
                 forceDetach: undefined,
                 ...args,
-                ...(declared && { resourceName: name, declaredByOthers: declared.declaredByOthers }),
+                ...(declared && { resourceName, declaredByOthers: declared.declaredByOthers }),
             },
             opts,
             "ess",

@@ -4,9 +4,16 @@
 // prints markdown tables and writes them to docs/benchmarks.md.
 //
 // Knobs (env): BENCH_NS=1,10,50  BENCH_LATENCIES=0,50  BENCH_RUNS=5  BENCH_PROBES=5  BENCH_KIND_N=50  BENCH_KIND_RUNS=9
-//              BENCH_SECTIONS=calls,size,parallel,timing,probe,kinds,kind-timing  BENCH_NO_WRITE=1 (print only)
+//              BENCH_SECTIONS=calls,size,parallel,timing,probe,kinds,kind-timing,throttled,scale,activity-waits
+//              BENCH_NO_WRITE=1 (print only; a run of only some sections never writes, it prints)
 //              (kinds: table 1 and the activity polling table for server groups and load balancers;
 //              kind-timing: their up + destroy time ratio at activity delay 0)
+//              throttled: N VServer-group resources (one entry each) on G scaling groups under an emulated
+//                limit of R calls/s per action (burst R), limiter on and off (ESS_VSERVER_GROUPS_LIMITER=off):
+//                BENCH_THROTTLED_N=200 BENCH_THROTTLED_GROUPS=40 BENCH_THROTTLED_RATE=20 (retry budget 300 s)
+//              scale: real vs no-op up + destroy and the plugin's peak memory at BENCH_SCALE_NS=10,50,200,500
+//              activity-waits: one server-groups resource, Force* on, activity durations
+//                BENCH_ACTIVITY_DELAYS=2,10,30 (s) against 0, BENCH_ACTIVITY_RUNS=3 (medians)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
@@ -17,9 +24,12 @@ import { kindFixture } from "./bench/kinds";
 import { kindTimingSection, KIND_N } from "./bench/kind-timing";
 import { log, mark, sec, table, type Ctx } from "./bench/measure";
 import { engineParallel, findings, formatMarkdown, machine } from "./bench/report";
-import { DOC, fixture, KIND_RUNS, LATENCIES, NS, RUNS, SECTIONS, timingProgram } from "./bench/setup";
+import { activityFixture, activityWaitsSection, ACTIVITY_DELAYS, ACTIVITY_RUNS } from "./bench/activity-waits";
+import { scaleFixture, scaleSection, SCALE_NS } from "./bench/scale";
+import { ALL_SECTIONS, DOC, fixture, KIND_RUNS, LATENCIES, NS, RUNS, SECTIONS, timingProgram } from "./bench/setup";
 import { makeStandin, STANDIN_NAME } from "./bench/standin";
 import { probeSection } from "./bench/startup";
+import { throttledFixture, throttledSection, THROTTLED_GROUPS, THROTTLED_N, THROTTLED_RATE } from "./bench/throttled";
 import { timingSection } from "./bench/timing";
 import { emulatorEnv } from "../harness/provider-env";
 
@@ -27,8 +37,13 @@ async function main(): Promise<void> {
     const started = performance.now();
     const base = fixture();
     const extra = kindFixture();
+    const [throttled, scale, waits] = [throttledFixture(), scaleFixture(), activityFixture()];
     const emulator = await startEmulator({
-        state: { ...base, loadBalancers: [...base.loadBalancers, ...extra.loadBalancers], serverGroups: extra.serverGroups },
+        state: {
+            scalingGroups: [...base.scalingGroups, ...throttled.scalingGroups, ...scale.scalingGroups, ...waits.scalingGroups],
+            loadBalancers: [...base.loadBalancers, ...extra.loadBalancers, ...throttled.loadBalancers, ...scale.loadBalancers],
+            serverGroups: [...extra.serverGroups, ...waits.serverGroups],
+        },
     });
     const standin = makeStandin();
     const real = await E2EHarness.start({ programRoot: path.join(REPO_ROOT, ".tools", "bench"), opTimeoutMs: 600_000 });
@@ -71,6 +86,21 @@ async function main(): Promise<void> {
         if (SECTIONS.has("kind-timing")) {
             log(`timing of server groups and load balancers: N = ${KIND_N}, activity delay 0, ${KIND_RUNS} runs each`);
             kindTiming = await kindTimingSection(ctx);
+        }
+        let throttledMd = "";
+        if (SECTIONS.has("throttled")) {
+            log(`under flow control: N = ${THROTTLED_N} on ${THROTTLED_GROUPS} scaling groups, ${THROTTLED_RATE} calls/s per action`);
+            throttledMd = await throttledSection(ctx);
+        }
+        let scaleMd = "";
+        if (SECTIONS.has("scale")) {
+            log(`scale curve: N = ${SCALE_NS.join(", ")}`);
+            scaleMd = await scaleSection(ctx);
+        }
+        let waitsMd = "";
+        if (SECTIONS.has("activity-waits")) {
+            log(`scaling-activity waits: ${ACTIVITY_DELAYS.join(", ")} s against 0, ${ACTIVITY_RUNS} runs each`);
+            waitsMd = await activityWaitsSection(ctx);
         }
         let noopText = timing?.noopProviderText;
         if (!noopText && SECTIONS.has("probe")) {
@@ -157,6 +187,36 @@ async function main(): Promise<void> {
                 "",
             );
         }
+        if (throttledMd) {
+            doc.push(
+                "## 5. Under ESS flow control (`Throttling.User`)",
+                "",
+                `${THROTTLED_N} \`ScalingGroupVServerGroups\` resources, one entry each, on ${THROTTLED_GROUPS} scaling groups (${Math.ceil(THROTTLED_N / THROTTLED_GROUPS)} per group), Force* off; the emulator allows ${THROTTLED_RATE} calls a second per action and access key (burst ${THROTTLED_RATE}) and answers the rest 400 \`Throttling.User\`. \`up\` then \`destroy\`, with the provider's limiter on (default) and off (\`ESS_VSERVER_GROUPS_LIMITER=off\`), retry budget 300 s. The bound: the busiest action's minimum calls ÷ rate for \`up\` and for \`destroy\` (one after the other), plus the engine's own time for the same program (no-op stand-in).`,
+                "",
+                throttledMd,
+                "",
+            );
+        }
+        if (scaleMd) {
+            doc.push(
+                "## 6. Scale curve",
+                "",
+                "Table 3's program (N resources, each on its own scaling group with 2 entries, forceAttach and forceDetach; VServer groups start no scaling activity) at larger N, real against the no-op stand-in. One up + destroy each, no-op then real, after one warm-up per stack: single samples, so take the ratios to ±0.15 (table 3's per-pair spread). Peak memory: VmHWM (the kernel's peak RSS) of the dynamic-provider plugin's Node process (`pulumi-resource-pulumi-nodejs` → `node …/cmd/dynamic-provider`, one per operation), found in /proc among the bench's descendants and read every 100 ms until it exits.",
+                "",
+                scaleMd,
+                "",
+            );
+        }
+        if (waitsMd) {
+            doc.push(
+                "## 7. Scaling-activity waits",
+                "",
+                `One \`ScalingGroupServerGroups\` resource (ALB + NLB: 1 Attach, 1 Detach) with forceAttach and forceDetach, so \`up\` and \`destroy\` each start one scaling activity and wait for it; the emulator's activity lasts D. What the wait adds: the operation's wall time minus D minus the same operation at D = 0 (medians of ${ACTIVITY_RUNS} runs, delays interleaved). Goal: ≤ max(1 s, 10% of D). Polls: \`DescribeScalingActivities\` calls per wait (first at once, then 200 ms doubling up to 5 s).`,
+                "",
+                waitsMd,
+                "",
+            );
+        }
         const notes = findings({
             failed: ctx.failed,
             engineParallel: engineParallel(real.pulumiPath),
@@ -176,7 +236,9 @@ async function main(): Promise<void> {
         doc.push(`Total bench time: ${sec(performance.now() - started)} s.`, "");
         const text = await formatMarkdown(doc.join("\n"));
         process.stdout.write(text);
-        if (process.env.BENCH_NO_WRITE !== "1") {
+        const partial = ALL_SECTIONS.filter((x) => !SECTIONS.has(x));
+        if (partial.length) log(`not written to ${path.relative(process.cwd(), DOC)}: sections ${partial.join(", ")} did not run`);
+        else if (process.env.BENCH_NO_WRITE !== "1") {
             fs.mkdirSync(path.dirname(DOC), { recursive: true });
             fs.writeFileSync(DOC, text);
             log(`written to ${path.relative(process.cwd(), DOC)}`);

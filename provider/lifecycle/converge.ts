@@ -8,7 +8,7 @@ import { EssError } from "../client/errors";
 import type { Body, EssClient } from "../client/ess";
 import { reconcile, stillAttached, type Changes } from "./changes";
 import { fieldOf, type Attachment, type Kind, type KindEntry } from "./kind";
-import { claim, claimedByOthers, deletedNames, noteAttached, noteDetached, scopeOf } from "./ownership";
+import { claim, claimedByOthers, deletedNames, detachedByOthers, noteAttached, noteDetached, scopeOf } from "./ownership";
 import { report } from "./report";
 
 const PROVIDER_KEY = "__provider";
@@ -155,19 +155,20 @@ export function convergerOf<E extends KindEntry>(kind: Kind<E>) {
                 const params = { ForceDetach: String(batch.forceDetach), ...token, ...kind.params(call, false, batch.forceDetach) };
                 await send(client, inputs, kind.detachAction, params, `detaching ${plural(call.length, kind.noun)}`);
                 for (const e of call) known.delete(key(e));
-                noteDetached(id, scope(inputs), keys(call));
+                noteDetached(id, scope(inputs), keys(call), batch.forceDetach);
             }
         }
-        if (changes.attach.length > 0) {
-            const calls = kind.split(changes.attach);
+        for (const batch of attachBatches(id, inputs, changes)) {
+            if (batch.entries.length === 0) continue;
+            const calls = kind.split(batch.entries);
             report(
-                `attaching ${plural(changes.attach.length, kind.noun)} to ${sg} in ${plural(calls.length, "call")} (ForceAttach=${inputs.forceAttach})`,
+                `attaching ${plural(batch.entries.length, kind.noun)} to ${sg} in ${plural(calls.length, "call")} (ForceAttach=${batch.forceAttach}${batch.why})`,
             );
             for (const call of calls) {
                 const params = {
-                    ForceAttach: String(inputs.forceAttach),
+                    ForceAttach: String(batch.forceAttach),
                     ClientToken: randomUUID(),
-                    ...kind.params(call, true, inputs.forceAttach),
+                    ...kind.params(call, true, batch.forceAttach),
                 };
                 try {
                     await send(client, inputs, kind.attachAction, params, `attaching ${plural(call.length, kind.noun)}`);
@@ -184,6 +185,27 @@ export function convergerOf<E extends KindEntry>(kind: Kind<E>) {
                 noteAttached(scope(inputs), keys(call));
             }
         }
+    }
+
+    /**
+     * The attaches, in calls of their own where a failure must not take the others with it: first
+     * the entries this step just detached to re-weight (a bad new entry in the same call would leave
+     * them off), then those another resource of the stack just detached with ForceDetach=true (their
+     * instances go back too, whatever `forceAttach` says: the other resource took them away), then the rest.
+     */
+    function attachBatches(id: string, inputs: Attachment, changes: Changes<E>): { entries: E[]; forceAttach: boolean; why: string }[] {
+        const reweighted = new Set(keys(changes.detach));
+        const restored = new Set(inputs.forceAttach ? [] : detachedByOthers(id, scope(inputs), keys(changes.attach), true));
+        const rest = changes.attach.filter((e) => !reweighted.has(key(e)) && !restored.has(key(e)));
+        return [
+            { entries: changes.attach.filter((e) => reweighted.has(key(e))), forceAttach: inputs.forceAttach, why: "" },
+            {
+                entries: changes.attach.filter((e) => !reweighted.has(key(e)) && restored.has(key(e))),
+                forceAttach: true,
+                why: ": another resource of this stack just detached them with ForceDetach=true, so their instances go back too",
+            },
+            { entries: rest, forceAttach: inputs.forceAttach, why: "" },
+        ];
     }
 
     /** A create that finds declared entries already attached takes them over: say so, and what delete will do. */

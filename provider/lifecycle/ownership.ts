@@ -14,8 +14,8 @@ export function scopeOf(s: { region: string; scalingGroupId: string }, kind: str
 
 /** Resource id → the scope and entry keys it declares (from diff, create, update or read). */
 const claims = new Map<string, { scope: Scope; keys: Set<string> }>();
-/** Scope → entry key → the resource that detached it during this run. */
-const detached = new Map<Scope, Map<string, string>>();
+/** Scope → entry key → the resource that detached it during this run, and whether with ForceDetach=true. */
+const detached = new Map<Scope, Map<string, { id: string; force: boolean }>>();
 /** Scope → entry key → the weight the program's resources declare for it in this run (from check). */
 const weights = new Map<Scope, Map<string, number | undefined>>();
 /** Scope → the names (`resourceName`) of the resources deleted during this run. */
@@ -82,10 +82,10 @@ export function claimedByOthers(id: string, scope: Scope, keys: readonly string[
 }
 
 /** Notes detaches, so that another resource declaring the same entries re-attaches them. */
-export function noteDetached(id: string, scope: Scope, keys: readonly string[]): void {
+export function noteDetached(id: string, scope: Scope, keys: readonly string[], force: boolean): void {
     let byKey = detached.get(scope);
     if (!byKey) detached.set(scope, (byKey = new Map()));
-    for (const k of keys) byKey.set(k, id);
+    for (const k of keys) byKey.set(k, { id, force });
 }
 
 export function noteAttached(scope: Scope, keys: readonly string[]): void {
@@ -93,8 +93,8 @@ export function noteAttached(scope: Scope, keys: readonly string[]): void {
     for (const k of keys) byKey?.delete(k);
 }
 
-/** The keys among `keys` that another resource detached during this run. */
-export function detachedByOthers(id: string, scope: Scope, keys: readonly string[]): string[] {
+/** The keys among `keys` that another resource detached during this run (`forced`: with ForceDetach=true only). */
+export function detachedByOthers(id: string, scope: Scope, keys: readonly string[], forced = false): string[] {
     const byKey = detached.get(scope);
-    return byKey ? keys.filter((k) => (byKey.get(k) ?? id) !== id) : [];
+    return byKey ? keys.filter((k) => byKey.has(k) && byKey.get(k)!.id !== id && (!forced || byKey.get(k)!.force)) : [];
 }

@@ -16,7 +16,11 @@ export function redactFromOutput(scalingGroupId: unknown): void {
 /** `text` with every scaling group ID seen in this process replaced by "the scaling group". */
 export function redact(text: string): string {
     let line = text;
-    for (const id of scalingGroups) line = line.split(`scaling group ${id}`).join("the scaling group").split(id).join("the scaling group");
+    for (const id of scalingGroups) {
+        // The whole ID only: `asg-a` inside an instance ID such as `i-asg-a-2` is another ID.
+        const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        line = line.replace(new RegExp(`(?:scaling group )?(?<![\\w-])${escaped}(?![\\w-])`, "g"), "the scaling group");
+    }
     return line;
 }
 

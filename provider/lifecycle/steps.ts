@@ -194,8 +194,9 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
             report(`the scaling group of ${id} no longer exists in ${state.region}: the attachment is gone`);
             return { id: "" };
         }
+        // No claim: a refresh reads resources the program may have dropped, which are about to be
+        // deleted; what a resource declares is what its diff says, in the program's run.
         const owned = entriesOf(state);
-        claim(id, scope(state), keys(owned));
         const still = stillAttached(key, (a, b) => kind.compare(a, b), kind.attached(group), owned);
         const stillKeys = new Set(keys(still));
         const gone = owned.filter((e) => !stillKeys.has(key(e)));

@@ -147,6 +147,34 @@ describe("however the engine runs (issue 20)", () => {
         expect((await steps.diff(old.id, outs!, news)).changes).toBe(false);
     });
 
+    it("a re-weight and a bad new entry in one update: the re-weighted entry goes back in a call of its own", async () => {
+        const a = await steps.create(inputsOf("asg-1", [X]));
+        await nextRun();
+        const failed = await partial(steps.update(a.id, a.outs!, inputsOf("asg-1", [{ ...X, weight: 60 }, BAD])));
+        expect(failed.message).toMatch(/InvalidVServerGroupId.ForLoadBalancer/);
+        expect(emulator.control.calls({ action: "AttachVServerGroups" }).map((c) => c.code)).toEqual([
+            undefined,
+            "InvalidVServerGroupId.ForLoadBalancer",
+        ]);
+        expect([attachedOf(emulator, "asg-1"), owns(failed.properties)]).toEqual([[{ ...X, weight: 60 }], [{ ...X, weight: 60 }]]);
+    });
+
+    it("an entry another resource just detached with ForceDetach=true goes back with its instances, whatever forceAttach says", async () => {
+        // b is built from a's outputs (or in an apply), so a's declaredByOthers cannot name it.
+        const a = await steps.create(inputsOf("asg-1", [X, Y], { forceAttach: true, forceDetach: true }));
+        const b = await steps.create(inputsOf("asg-1", [X]));
+        const backends = () => emulator.control.backendServers("rsp-0-0").map((s) => s.serverId);
+        expect(backends()).toEqual(["i-1", "i-2"]);
+        await nextRun();
+        await steps.update(a.id, a.outs!, inputsOf("asg-1", [Y], { forceAttach: true, forceDetach: true }));
+        expect([attachedOf(emulator, "asg-1"), backends()]).toEqual([[Y], []]);
+        const diff = await steps.diff(b.id, b.outs!, inputsOf("asg-1", [X]));
+        expect(diff.changes).toBe(true); // the repair
+        await steps.update(b.id, b.outs!, inputsOf("asg-1", [X]));
+        const [attach] = emulator.control.calls({ action: "AttachVServerGroups" }).map((c) => c.params.ForceAttach);
+        expect([attach, attachedOf(emulator, "asg-1"), backends()]).toEqual(["true", [X, Y], ["i-1", "i-2"]]);
+    });
+
     it("a step whose outcome is uncertain marks state, and the next `up` re-reads and converges instead of trusting it", async () => {
         const a = await steps.create(inputsOf("asg-1", [X]));
         process.env.ALIBABA_CLOUD_ESS_RETRY_TIMEOUT = "1"; // every attempt fails: spend the budget quickly

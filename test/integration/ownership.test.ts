@@ -2,7 +2,7 @@
 // renames, replacements on the same scaling group, moves and duplicate declarations never leave an
 // entry detached that a live resource declares. Steps are called in the orders the engine may pick.
 import type { Emulator } from "../../emulator";
-import { toEntries, type AttachmentState, type Entry } from "../../provider/kinds/vserver-groups/model";
+import { entryKey, toEntries, type AttachmentState, type Entry } from "../../provider/kinds/vserver-groups/model";
 import * as steps from "../../provider/steps";
 import * as sgSteps from "../../provider/server-groups";
 import * as lbSteps from "../../provider/load-balancers";
@@ -142,16 +142,31 @@ describe("the same entry in two resources", () => {
         expect(callCounts(emulator)).toEqual({ DescribeScalingGroups: 2, DetachVServerGroups: 1, AttachVServerGroups: 1 });
     });
 
-    it("destroying both detaches it once the first is gone", async () => {
-        const a = await created([X]);
-        const b = await created([X]);
+    it("destroying both (with --refresh) detaches it once the first is gone: state records who else declares it", async () => {
+        const key = entryKey(X);
+        const a = await created([X], { resourceName: "a", declaredByOthers: { [key]: ["b"] } });
+        const b = await created([X], { resourceName: "b", declaredByOthers: { [key]: ["a"] } });
         await nextRun();
-        await steps.read(a.id, a.outs); // a refresh makes both known
+        await steps.read(a.id, a.outs); // a refresh claims nothing: it also reads resources the program dropped
         await steps.read(b.id, b.outs);
         await steps.delete(a.id, a.outs);
         expect(attachedOf(emulator, "asg-1")).toEqual([X]);
         await steps.delete(b.id, b.outs);
         expect(attachedOf(emulator, "asg-1")).toEqual([]);
+    });
+
+    it("up --refresh: a refresh of a resource the program dropped claims nothing, so the one that lets the entry go detaches it", async () => {
+        const key = entryKey(X);
+        const a = await created([X, Y], { resourceName: "a", declaredByOthers: { [key]: ["b"] } });
+        const b = await created([X], { resourceName: "b", declaredByOthers: { [key]: ["a"] } });
+        await nextRun(); // program: a [Y]; b is gone from it
+        await steps.read(a.id, a.outs);
+        await steps.read(b.id, b.outs);
+        const news = inputsOf("asg-1", [Y], { resourceName: "a", declaredByOthers: {} });
+        await steps.diff(a.id, a.outs, news);
+        await steps.update(a.id, a.outs, news);
+        await steps.delete(b.id, b.outs);
+        expect(attachedOf(emulator, "asg-1")).toEqual([Y]);
     });
 });
 

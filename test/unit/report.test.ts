@@ -1,4 +1,4 @@
-import { quietly, report, reportedOnce, redactFromOutput } from "../../provider/lifecycle/report";
+import { quietly, redacted, redactFromOutput, report, reportedOnce } from "../../provider/lifecycle/report";
 
 function stderrOf(run: () => void): string {
     const write = process.stderr.write;
@@ -25,6 +25,13 @@ test("progress lines never name a scaling group the provider has seen (it may be
     } finally {
         if (quiet !== undefined) process.env.ESS_VSERVER_GROUPS_QUIET = quiet;
     }
+});
+
+test("errors redact a scaling group ID as progress lines do, the whole ID only", () => {
+    redactFromOutput("asg-a");
+    const err = redacted(new Error("scaling group asg-a does not exist; activity on asg-a ended: instance i-asg-a-2 is not running"));
+    expect(err.message).toBe("the scaling group does not exist; activity on the scaling group ended: instance i-asg-a-2 is not running");
+    expect(err.stack).not.toMatch(/[^-]asg-a[^-]/);
 });
 
 test("the dynamic-provider server's echo of an error the engine reports is dropped; other stderr lines pass", async () => {
