@@ -75,7 +75,13 @@ const FAULT_ERRORS: Record<Exclude<ErrorFault, "connectionReset">, () => ApiErro
 export function generateKey(): AccessKey {
     return {
         accessKeyId: "EMUKEY" + randomBytes(9).toString("hex").toUpperCase(),
-        accessKeySecret: randomBytes(20).toString("base64url"),
+        // Letters and digits, as Alibaba Cloud's are (30 of them): a secret that starts with "-" would
+        // read as a flag to `pulumi config set --secret alicloud:secretKey <secret>`.
+        accessKeySecret: randomBytes(30)
+            .toString("base64")
+            .replace(/[^A-Za-z0-9]/g, "")
+            .slice(0, 30)
+            .padEnd(30, "0"),
     };
 }
 

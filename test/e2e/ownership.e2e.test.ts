@@ -71,14 +71,14 @@ test("rename without alias: the new resource adopts, the old one's delete leaves
     await destroyed(s);
 });
 
-test("rename with alias: the engine keeps the resource, no API call at all", async () => {
+test("rename with alias: the engine keeps the resource; the state records the new name, with no API call", async () => {
     const s = await newStack("alias");
     const first = await step("up web [X, Y]", () => s.up([attachment("web", [X, Y])]));
     expect(outputClaims(first.result)).toEqual({ web: [X, Y] });
     const { result, calls } = await step("up web2 [X, Y] aliases [web]", () =>
         s.up([attachment("web2", [X, Y], { aliases: [{ name: "web" }] })]),
     );
-    expect(result.changeSummary).toEqual({ same: 2 });
+    expect(result.changeSummary).toEqual({ same: 1, update: 1 }); // resourceName: web -> web2
     expect(calls).toEqual({});
     expect(attached()).toEqual([X, Y, OTHER]);
     expect(await claims(s)).toEqual({ web2: [X, Y] });
@@ -114,7 +114,7 @@ describe("move X from A [X, Y] to B [Z] in one up", () => {
         await destroyed(s);
     });
 
-    test("destination dependsOn source: A detaches X, B re-attaches it in the same up", async () => {
+    test("destination dependsOn source: the program tells A that B declares X; A hands it over, no gap", async () => {
         const s = await newStack("move-reverse");
         const first = await step("up A [X, Y], B [Z]", () => s.up([attachment("A", [X, Y]), attachment("B", [Z])]));
         expect(attached()).toEqual([X, Y, Z, OTHER]);
@@ -123,9 +123,9 @@ describe("move X from A [X, Y] to B [Z] in one up", () => {
             s.up([attachment("A", [Y]), attachment("B", [Z, X], { dependsOn: ["A"] })]),
         );
         expect(result.changeSummary).toEqual({ same: 1, update: 2 });
-        // A runs to completion before B is even registered: nothing tells A that X moves.
-        expect(calls).toEqual({ DescribeScalingGroups: 2, DetachVServerGroups: 1, AttachVServerGroups: 1 });
-        expect(detached).toEqual([["rsp-0-0"]]);
+        // A runs to completion before B is even registered, but A's declaredByOthers says B declares X.
+        expect(calls).toEqual({ DescribeScalingGroups: 2 });
+        expect(detached).toEqual([]);
         expect(attached()).toEqual([X, Y, Z, OTHER]);
         expect(await claims(s)).toEqual({ A: [Y], B: [X, Z] });
         await destroyed(s);
@@ -182,7 +182,7 @@ test("destroying one of two resources that share an entry (removed from the prog
     expect(attached()).toEqual([X, Y, OTHER]);
     expect(outputClaims(first.result)).toEqual({ A: [X, Y], B: [X] });
     const { result, calls, detached } = await step("up B [X] (A removed)", () => s.up([attachment("B", [X])]));
-    expect(result.changeSummary).toEqual({ same: 2, delete: 1 });
+    expect(result.changeSummary).toEqual({ same: 1, update: 1, delete: 1 }); // B's record: A no longer declares X
     expect(calls).toEqual({ DetachVServerGroups: 1 });
     expect(detached).toEqual([["rsp-0-1"]]);
     expect(attached()).toEqual([X, OTHER]);
