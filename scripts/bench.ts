@@ -87,6 +87,18 @@ async function main(): Promise<void> {
             log(`timing of server groups and load balancers: N = ${KIND_N}, activity delay 0, ${KIND_RUNS} runs each`);
             kindTiming = await kindTimingSection(ctx);
         }
+        let noopText = timing?.noopProviderText;
+        if (!noopText && SECTIONS.has("probe")) {
+            const s = await noop.stack({ name: "probe-noop", env });
+            await s.up(timingProgram(1));
+            noopText = String((await s.stateResources())[0].inputs!.__provider);
+            await s.destroy();
+        }
+        let probe: Awaited<ReturnType<typeof probeSection>> | undefined;
+        if (SECTIONS.has("probe")) {
+            log("plugin start-up probe");
+            probe = await probeSection(ctx, { real: providerText, noop: noopText }, nodePath);
+        }
         let throttledMd = "";
         if (SECTIONS.has("throttled")) {
             log(`under flow control: N = ${THROTTLED_N} on ${THROTTLED_GROUPS} scaling groups, ${THROTTLED_RATE} calls/s per action`);
@@ -101,18 +113,6 @@ async function main(): Promise<void> {
         if (SECTIONS.has("activity-waits")) {
             log(`scaling-activity waits: ${ACTIVITY_DELAYS.join(", ")} s against 0, ${ACTIVITY_RUNS} runs each`);
             waitsMd = await activityWaitsSection(ctx);
-        }
-        let noopText = timing?.noopProviderText;
-        if (!noopText && SECTIONS.has("probe")) {
-            const s = await noop.stack({ name: "probe-noop", env });
-            await s.up(timingProgram(1));
-            noopText = String((await s.stateResources())[0].inputs!.__provider);
-            await s.destroy();
-        }
-        let probe: Awaited<ReturnType<typeof probeSection>> | undefined;
-        if (SECTIONS.has("probe")) {
-            log("plugin start-up probe");
-            probe = await probeSection(ctx, { real: providerText, noop: noopText }, nodePath);
         }
 
         if (callsMd) {
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
             doc.push(
                 "## 6. Scale curve",
                 "",
-                "Table 3's program (N resources, each on its own scaling group with 2 entries, forceAttach and forceDetach; VServer groups start no scaling activity) at larger N, real against the no-op stand-in. One up + destroy each, no-op then real, after one warm-up per stack: single samples, so take the ratios to ±0.15 (table 3's per-pair spread). Peak memory: VmHWM (the kernel's peak RSS) of the dynamic-provider plugin's Node process (`pulumi-resource-pulumi-nodejs` → `node …/cmd/dynamic-provider`, one per operation), found in /proc among the bench's descendants and read every 100 ms until it exits.",
+                "Table 3's program (N resources, each on its own scaling group with 2 entries, forceAttach and forceDetach; VServer groups start no scaling activity) at larger N, real against the no-op stand-in. One up + destroy each, no-op then real, after one warm-up per stack: single samples, so take the ratios to ±0.15 (table 3's per-pair spread). Peak memory: VmHWM (the kernel's peak RSS) of the dynamic-provider plugin's Node process (`pulumi-resource-pulumi-nodejs` → `node …/cmd/dynamic-provider`, one per operation), found in /proc among the bench's descendants and read every 100 ms until it exits (the wrapper's short `node -e require.resolve(…)` is not counted). The engine saves the whole state checkpoint after each resource step (file backend; `PULUMI_SKIP_CHECKPOINTS=true` would skip that, not used here), so its own cost grows faster than N.",
                 "",
                 scaleMd,
                 "",
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
             doc.push(
                 "## 7. Scaling-activity waits",
                 "",
-                `One \`ScalingGroupServerGroups\` resource (ALB + NLB: 1 Attach, 1 Detach) with forceAttach and forceDetach, so \`up\` and \`destroy\` each start one scaling activity and wait for it; the emulator's activity lasts D. What the wait adds: the operation's wall time minus D minus the same operation at D = 0 (medians of ${ACTIVITY_RUNS} runs, delays interleaved). Goal: ≤ max(1 s, 10% of D). Polls: \`DescribeScalingActivities\` calls per wait (first at once, then 200 ms doubling up to 5 s).`,
+                `One \`ScalingGroupServerGroups\` resource (ALB + NLB: 1 Attach, 1 Detach) with forceAttach and forceDetach, so \`up\` and \`destroy\` each start one scaling activity and wait for it; the emulator's activity lasts D. What the wait adds: the operation's wall time minus D minus the same operation at D = 0 (medians of ${ACTIVITY_RUNS} runs, delays interleaved). Goal: ≤ max(1 s, 10% of D). Polls: \`DescribeScalingActivities\` calls per wait. Schedule: the provider polls at once, then after 200 ms doubling up to 5 s; the column gives its first poll at or after D, counted from the Attach/Detach answer (calls' own time left out), and how late that is after D.`,
                 "",
                 waitsMd,
                 "",

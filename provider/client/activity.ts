@@ -15,6 +15,16 @@ export interface ActivityReader {
 /** First wait between two polls (ms); doubles up to MAX_POLL_DELAY_MS. */
 export const FIRST_POLL_DELAY_MS = 200;
 export const MAX_POLL_DELAY_MS = 5_000;
+
+/**
+ * The wait before the next poll (ms): doubling from FIRST_POLL_DELAY_MS, and never more than
+ * MAX_POLL_DELAY_MS nor than max(1 s, 10% of the time waited so far), so the step returns within
+ * about that much of the activity's end.
+ */
+export function nextPollDelay(previous: number | undefined, waitedMs: number): number {
+    const doubled = previous === undefined ? FIRST_POLL_DELAY_MS : previous * 2;
+    return Math.min(doubled, MAX_POLL_DELAY_MS, Math.max(1000, Math.round(waitedMs / 10)));
+}
 const ENDED_WELL = new Set(["Successful", "Warning"]);
 const ENDED_BADLY = new Set(["Failed", "Rejected"]);
 
@@ -45,7 +55,8 @@ export async function waitForActivity(
     const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const report = hooks.report ?? (() => undefined);
     const deadline = now() + policy.totalTimeoutMs;
-    let delay = FIRST_POLL_DELAY_MS;
+    const started = now();
+    let delay = nextPollDelay(undefined, 0);
     let shown = "";
     for (let polls = 1; ; polls++) {
         const activity = await client.describeScalingActivity(scalingGroupId, activityId);
@@ -67,6 +78,6 @@ export async function waitForActivity(
             );
         }
         await sleep(delay);
-        delay = Math.min(delay * 2, MAX_POLL_DELAY_MS);
+        delay = nextPollDelay(delay, now() - started);
     }
 }

@@ -4,6 +4,7 @@
 // wait adds is the operation's wall time minus D minus the same operation at D = 0.
 import { DEFAULT_ACTIVITY_DELAY_MS, type ScalingGroupSeed, type ServerGroupSeed } from "../../emulator";
 import type { E2EStack, OperationResult, ResourceSpec } from "../../harness/e2e";
+import { nextPollDelay } from "../../provider/client/activity";
 import { kindResource, SERVER_GROUPS } from "./kinds";
 import { log, mark, median, sec, table, type Ctx } from "./measure";
 import { REGION } from "./setup";
@@ -67,6 +68,21 @@ async function upDestroy(ctx: Ctx, stack: E2EStack, delayS: number, into: Sample
     log(`activity waits D=${delayS}s: up ${sec(up.ms)}s (${up.polls} polls), destroy ${sec(destroy.ms)}s (${destroy.polls} polls)`);
 }
 
+/**
+ * The provider's poll schedule (first poll at once, then `nextPollDelay`): the first poll at or
+ * after `delayS`, counted from the Attach/Detach answer, as [polls, seconds late], calls' own time left out.
+ */
+export function firstPollAfter(delayS: number): [number, number] {
+    let at = 0;
+    let gap = nextPollDelay(undefined, 0);
+    let polls = 1;
+    for (; at < delayS * 1000; polls++) {
+        at += gap;
+        gap = nextPollDelay(gap, at);
+    }
+    return [polls, at / 1000 - delayS];
+}
+
 /** What the wait adds over the activity (s): median at D, minus D, minus the median at 0. */
 const excess = (xs: Sample[], base: Sample[], delayS: number) =>
     (median(xs.map((s) => s.ms)) - median(base.map((s) => s.ms))) / 1000 - delayS;
@@ -97,11 +113,13 @@ export async function activityWaitsSection(ctx: Ctx): Promise<string> {
             const x = excess(s[op], base[op], d);
             return [sec(median(s[op].map((t) => t.ms))), d === 0 ? "" : `**${x.toFixed(2)}** ${mark(x <= goal)}`];
         };
+        const [polls, late] = firstPollAfter(d);
         return [
             `${d} s`,
             ...cells("up"),
             ...cells("destroy"),
             `${perWait(s.up)} / ${perWait(s.destroy)}`,
+            `${polls} / ${late.toFixed(2)}`,
             d === 0 ? "" : `≤ ${goal.toFixed(1)} s`,
         ];
     });
@@ -117,12 +135,13 @@ export async function activityWaitsSection(ctx: Ctx): Promise<string> {
     }
     return table(
         [
-            "activity duration",
-            "up (s, median)",
-            "up − duration − up at 0 (s)",
-            "destroy (s, median)",
-            "destroy − duration − destroy at 0 (s)",
+            "activity D",
+            "up (s)",
+            "up − D − up at 0 (s)",
+            "destroy (s)",
+            "destroy − D − destroy at 0 (s)",
             "polls per wait, up / destroy",
+            "schedule: polls / late by (s)",
             "goal",
         ],
         rows,

@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 
 const EVERY_MS = 100;
-const PLUGIN = "cmd/dynamic-provider";
+/** The plugin's script argument (the wrapper's `node -e "…require.resolve('…/cmd/dynamic-provider')"` is not it). */
+const PLUGIN = /^\/.*\/@pulumi\/pulumi\/cmd\/dynamic-provider(\/index\.js)?$/;
 
 export interface PluginPeak {
     /** Largest VmHWM seen over the plugin processes (kB); 0 when none was seen. */
@@ -49,7 +50,8 @@ function descendants(root: number): number[] {
 
 function statusKb(pid: number): { hwm: number; rss: number } | undefined {
     try {
-        if (!fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(PLUGIN)) return undefined;
+        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+        if (!argv.slice(1).some((a) => PLUGIN.test(a))) return undefined;
         const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
         const kb = (field: string) => Number(new RegExp(`${field}:\\s*(\\d+)`).exec(status)?.[1] ?? 0);
         return { hwm: kb("VmHWM"), rss: kb("VmRSS") };

@@ -4,7 +4,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../harness/e2e";
+import { ACTIVITY_DELAYS, ACTIVITY_RUNS } from "./activity-waits";
 import type { ProbeTimes } from "./probe";
+import { SCALE_NS } from "./scale";
+import { THROTTLED_GROUPS, THROTTLED_N, THROTTLED_RATE } from "./throttled";
 import { DOC, KIND_RUNS, LATENCIES, MAX_N, NS, PROBES, RUNS, SECTIONS } from "./setup";
 import { median, sec, type Ctx } from "./measure";
 import type { TimingRow } from "./timing";
@@ -85,6 +88,8 @@ export function machine(pulumiPath: string, nodePath: string): string[] {
             .loadavg()
             .map((l) => l.toFixed(2))
             .join(" / ")} — other work on the machine shows up as noise; the no-op / real alternation spreads it over both`,
-        `- command: \`${process.env.BENCH_SECTIONS ? `BENCH_SECTIONS=${[...SECTIONS].join(",")} ` : ""}npm run bench\` (knobs: BENCH_NS=${NS.join(",")} BENCH_LATENCIES=${LATENCIES.join(",")} BENCH_RUNS=${RUNS} BENCH_PROBES=${PROBES} BENCH_KIND_N=${process.env.BENCH_KIND_N ?? 50} BENCH_KIND_RUNS=${KIND_RUNS})`,
+        `- command: \`${process.env.BENCH_SECTIONS ? `BENCH_SECTIONS=${[...SECTIONS].join(",")} ` : ""}npm run bench\` (knobs: BENCH_NS=${NS.join(",")} BENCH_LATENCIES=${LATENCIES.join(",")} BENCH_RUNS=${RUNS} BENCH_PROBES=${PROBES} BENCH_KIND_N=${process.env.BENCH_KIND_N ?? 50} BENCH_KIND_RUNS=${KIND_RUNS} ` +
+            `BENCH_THROTTLED_N=${THROTTLED_N} BENCH_THROTTLED_GROUPS=${THROTTLED_GROUPS} BENCH_THROTTLED_RATE=${THROTTLED_RATE} ` +
+            `BENCH_SCALE_NS=${SCALE_NS.join(",")} BENCH_ACTIVITY_DELAYS=${ACTIVITY_DELAYS.join(",")} BENCH_ACTIVITY_RUNS=${ACTIVITY_RUNS})`,
     ];
 }

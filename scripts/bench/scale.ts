@@ -49,10 +49,19 @@ async function timedOp(run: () => Promise<OperationResult>): Promise<Op & { resu
     return { ms, peak: stop(), result };
 }
 
-async function pass(ctx: Ctx, variant: string, stack: E2EStack, prog: ResourceSpec[]): Promise<Pass> {
+/** Bytes of one resource's state (inputs, outputs, `__provider`) as the backend stores it, and of the whole checkpoint. */
+async function stateBytes(stack: E2EStack): Promise<{ perResource: number; checkpoint: number }> {
+    const state = await stack.export();
+    const mine = (state.deployment.resources ?? []).filter((r) => r.type.endsWith("ScalingGroupVServerGroups"));
+    const bytes = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+    return { perResource: bytes(mine) / mine.length, checkpoint: bytes(state) };
+}
+
+async function pass(ctx: Ctx, variant: string, stack: E2EStack, prog: ResourceSpec[], sizes?: Map<string, number>): Promise<Pass> {
     const n = prog.length;
     ctx.emulator.control.clearCalls();
     const up = await timedOp(() => stack.up(prog));
+    if (sizes) sizes.set(variant, (await stateBytes(stack)).perResource); // untimed
     const destroy = await timedOp(() => stack.destroy());
     if ((up.result.changeSummary?.create ?? 0) < n || (destroy.result.changeSummary?.delete ?? 0) < n)
         throw new Error(
@@ -82,10 +91,12 @@ export async function scaleSection(ctx: Ctx): Promise<string> {
         await stack.destroy();
     }
     const points: Point[] = [];
+    /** State bytes per resource (the same at every N): measured at the first N. */
+    const sizes = new Map<string, number>();
     for (const n of SCALE_NS) {
         const prog = timingProgram(n);
-        const noop = await pass(ctx, "no-op", noopStack, prog);
-        const real = await pass(ctx, "real", realStack, prog);
+        const noop = await pass(ctx, "no-op", noopStack, prog, sizes.size ? undefined : sizes);
+        const real = await pass(ctx, "real", realStack, prog, sizes.has("real") ? undefined : sizes);
         points.push({ n, noop, real });
     }
     const md = table(
@@ -93,24 +104,26 @@ export async function scaleSection(ctx: Ctx): Promise<string> {
             "N",
             "no-op up + destroy (s)",
             "real up + destroy (s)",
-            "no-op total (s)",
-            "real total (s)",
+            "no-op / real total (s)",
             "real / no-op",
-            "real − no-op per resource (ms)",
-            "plugin peak RSS, real up / destroy (MiB)",
+            "(real − no-op) / N (ms)",
+            "plugin peak, real up / destroy (MiB)",
             "no-op plugin (MiB)",
         ],
         points.map(({ n, noop, real }) => [
             n,
             `${sec(noop.up.ms)} + ${sec(noop.destroy.ms)}`,
             `${sec(real.up.ms)} + ${sec(real.destroy.ms)}`,
-            sec(total(noop)),
-            sec(total(real)),
+            `${sec(total(noop))} / ${sec(total(real))}`,
             `**${(total(real) / total(noop)).toFixed(2)}**`,
             ((total(real) - total(noop)) / n).toFixed(1),
             peaks(real),
             peaks(noop),
         ]),
     );
-    return md;
+    const kb = (v?: number) => ((v ?? 0) / 1024).toFixed(2);
+    return (
+        `${md}\n\nState per resource in the checkpoint (inputs, outputs, \`__provider\`): ` +
+        `real ${kb(sizes.get("real"))} KB, no-op ${kb(sizes.get("no-op"))} KB.`
+    );
 }

@@ -235,11 +235,15 @@ describe("waiting for a scaling activity", () => {
         expect(await waitForActivity(reader(["Successful"]), "asg-1", "asa-1", "attaching 1 server group", policy, clock)).toBe(1);
         expect(clock.waits).toEqual([]);
     });
-    it("polls with a doubling backoff from 200 ms, capped at 5 s", async () => {
+    it("polls with a doubling backoff from 200 ms, capped at max(1 s, 10% of the time waited) and 5 s", async () => {
         const clock = fakeClock();
-        const r = reader(["InProgress", "InProgress", "InProgress", "InProgress", "InProgress", "InProgress", "Warning"]);
-        expect(await waitForActivity(r, "asg-1", "asa-1", "x", policy, clock)).toBe(7);
-        expect(clock.waits).toEqual([200, 400, 800, 1600, 3200, 5000]);
+        const r = reader([...Array<string>(30).fill("InProgress"), "Warning"]);
+        expect(await waitForActivity(r, "asg-1", "asa-1", "x", policy, clock)).toBe(31);
+        // 0.2, 0.6, 1.4 s, then a poll a second up to 10.4 s, then gaps of a tenth of the time waited.
+        expect(clock.waits.slice(0, 14)).toEqual([200, 400, 800, ...Array<number>(9).fill(1000), 1040, 1144]);
+        const at = clock.waits.reduce<number[]>((acc, w) => [...acc, (acc.at(-1) ?? 0) + w], []);
+        clock.waits.forEach((w, i) => expect(w).toBeLessThanOrEqual(Math.max(1000, (at[i] - w) / 10) + 1));
+        expect(Math.max(...clock.waits)).toBeLessThanOrEqual(5000);
     });
     it.each(["Failed", "Rejected"])("%s: throws with the activity's StatusMessage", async (status) => {
         await expect(
