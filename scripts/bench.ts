@@ -211,7 +211,7 @@ async function main(): Promise<void> {
             doc.push(
                 "## 7. Scaling-activity waits",
                 "",
-                `One \`ScalingGroupServerGroups\` resource (ALB + NLB: 1 Attach, 1 Detach) with forceAttach and forceDetach, so \`up\` and \`destroy\` each start one scaling activity and wait for it; the emulator's activity lasts D. What the wait adds: the operation's wall time minus D minus the same operation at D = 0 (medians of ${ACTIVITY_RUNS} runs, delays interleaved). Goal: ≤ max(1 s, 10% of D). Polls: \`DescribeScalingActivities\` calls per wait. Schedule: the provider polls at once, then after 200 ms doubling up to 5 s; the column gives its first poll at or after D, counted from the Attach/Detach answer (calls' own time left out), and how late that is after D.`,
+                `One \`ScalingGroupServerGroups\` resource (ALB + NLB: 1 Attach, 1 Detach) with forceAttach and forceDetach, so \`up\` and \`destroy\` each start one scaling activity and wait for it; the emulator's activity lasts D. What the wait adds: the operation's wall time minus D minus the same operation at D = 0 (medians of ${ACTIVITY_RUNS} runs, delays interleaved). Goal: ≤ max(1 s, 10% of D). Polls: \`DescribeScalingActivities\` calls per wait. Schedule: the provider polls at once, then after 200 ms doubling, the gap capped at max(1 s, 10% of the time waited) and 5 s; the column gives its first poll at or after D, counted from the Attach/Detach answer (calls' own time left out), and how late that is after D.`,
                 "",
                 waitsMd,
                 "",
