@@ -6,6 +6,7 @@ import { EssClient, type EssClientOptions } from "../provider/client/ess";
 import { vserverGroups } from "../provider/kinds/vserver-groups/kind";
 import * as steps from "../provider/steps";
 import { resetOwnership } from "../provider/lifecycle/ownership";
+import { resetLimiter } from "../provider/lifecycle/steps";
 import { toEntries, toVServerGroups, type AttachmentInputs, type Entry } from "../provider/kinds/vserver-groups/model";
 
 export const REGION = "cn-hangzhou";
@@ -41,12 +42,13 @@ export function emulatorEnv(emulator: Emulator, extra: Record<string, string> = 
 }
 
 /**
- * What a new `pulumi up` gets, a new plugin process: ownership forgotten, and `configure` with an
+ * What a new `pulumi up` gets, a new plugin process: ownership and the rate limiter forgotten, and `configure` with an
  * empty stack config for each kind's steps (default: the VServer kind's), so clients are rebuilt
  * from the environment on next use.
  */
 export async function freshPluginProcess(kinds: ReadonlyArray<Pick<typeof steps, "configure">> = [steps]): Promise<void> {
     resetOwnership();
+    resetLimiter();
     await configureAgain(kinds);
 }
 

@@ -37,7 +37,16 @@ export interface Steps {
 }
 
 /** One limiter for the process: every resource and kind calls ESS with one account (ESS_VSERVER_GROUPS_LIMITER=off: none). */
-const limiter = process.env.ESS_VSERVER_GROUPS_LIMITER === "off" ? undefined : new AdaptiveLimiter(undefined, report);
+let limiter = newLimiter();
+
+function newLimiter(): AdaptiveLimiter | undefined {
+    return process.env.ESS_VSERVER_GROUPS_LIMITER === "off" ? undefined : new AdaptiveLimiter(undefined, report);
+}
+
+/** A new process's limiter: the plugin never calls this; tests that play several runs in one process do. */
+export function resetLimiter(): void {
+    limiter = newLimiter();
+}
 
 /** Reads of one scaling group that overlap (a refresh of resources sharing it) share one Describe, whatever their kind. */
 const reading = new Map<string, Promise<Body | undefined>>();
