@@ -1,10 +1,22 @@
 // What the ownership suites check after every engine step: what the emulator holds on asg-1, what
 // state claims (per resource) and which calls the step made. Shared by test/e2e/ownership*.e2e.test.ts.
-import type { Emulator } from "../../emulator";
+import type { Emulator, StateSeed } from "../../emulator";
 import { toEntries, type Entry, type VServerGroup } from "../../provider/kinds/vserver-groups/model";
-import { attachedOf, callCounts, entry } from "../provider-env";
+import { attachedOf, callCounts, entry, REGION } from "../provider-env";
 import type { E2EStack } from "./stack";
 import type { OperationResult, ResourceOptionsSpec, ResourceSpec } from "./protocol";
+
+/** The cloud of the ownership suites: scaling group asg-1 (instances i-1, i-2), load balancers lb-0, lb-1, lb-9 with groups rsp-<lb>-0..4. */
+export function ownershipSeed(): StateSeed {
+    return {
+        scalingGroups: [{ scalingGroupId: "asg-1", regionId: REGION, instances: ["i-1", "i-2"], vServerGroupQuota: 20 }],
+        loadBalancers: [0, 1, 9].map((lb) => ({
+            loadBalancerId: `lb-${lb}`,
+            regionId: REGION,
+            vServerGroups: [0, 1, 2, 3, 4].map((g) => `rsp-${lb}-${g}`),
+        })),
+    };
+}
 
 /** Attached by someone else before every test: every step must leave it alone. */
 export const OTHER = entry("lb-9", "rsp-9-0", 9000, 10);

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { E2EHarness, REPO_ROOT, type E2EStack, type ResourceSpec } from "../../harness/e2e";
-import { attachment, claims, OTHER, OwnershipBed, urnOf } from "../../harness/e2e/ownership";
+import { attachment, claims, OTHER, ownershipSeed, OwnershipBed, urnOf } from "../../harness/e2e/ownership";
 import { installPackageCopy } from "../../harness/package-copy";
 import { emulatorClient, emulatorEnv, entry, REGION } from "../../harness/provider-env";
 import { toEntries, type VServerGroup } from "../../provider/kinds/vserver-groups/model";
@@ -36,16 +36,7 @@ const env = () => emulatorEnv(emulator, { ALIBABA_CLOUD_ESS_RETRY_TIMEOUT: "20" 
 const seen: ResourceSpec = { name: "seen", opts: { id: "asg-1" } };
 
 beforeAll(async () => {
-    emulator = await startEmulator({
-        state: {
-            scalingGroups: [{ scalingGroupId: "asg-1", regionId: REGION, instances: ["i-1", "i-2"], vServerGroupQuota: 20 }],
-            loadBalancers: [0, 1, 9].map((lb) => ({
-                loadBalancerId: `lb-${lb}`,
-                regionId: REGION,
-                vServerGroups: [0, 1, 2, 3, 4].map((g) => `rsp-${lb}-${g}`),
-            })),
-        },
-    });
+    emulator = await startEmulator({ state: ownershipSeed() });
     bed = new OwnershipBed(emulator);
     const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "previous-release-"));
     execFileSync("tar", ["xzf", PREVIOUS_RELEASE, "-C", unpacked]);

@@ -4,8 +4,8 @@
 // claims (stack export, per resource) and which calls the step made; the calls are printed at the end.
 import { startEmulator, type Emulator } from "../../emulator";
 import { E2EHarness, type E2EStack } from "../../harness/e2e";
-import { attachment, claims, OTHER, outputClaims, OwnershipBed } from "../../harness/e2e/ownership";
-import { emulatorClient, emulatorEnv, entry, REGION } from "../../harness/provider-env";
+import { attachment, claims, OTHER, ownershipSeed, outputClaims, OwnershipBed } from "../../harness/e2e/ownership";
+import { emulatorClient, emulatorEnv, entry } from "../../harness/provider-env";
 
 jest.setTimeout(900_000);
 
@@ -29,16 +29,7 @@ async function newStack(name: string): Promise<E2EStack> {
 }
 
 beforeAll(async () => {
-    emulator = await startEmulator({
-        state: {
-            scalingGroups: [{ scalingGroupId: "asg-1", regionId: REGION, instances: ["i-1", "i-2"], vServerGroupQuota: 20 }],
-            loadBalancers: [0, 1, 9].map((lb) => ({
-                loadBalancerId: `lb-${lb}`,
-                regionId: REGION,
-                vServerGroups: [0, 1, 2].map((g) => `rsp-${lb}-${g}`),
-            })),
-        },
-    });
+    emulator = await startEmulator({ state: ownershipSeed() });
     bed = new OwnershipBed(emulator);
     h = await E2EHarness.start();
 });
