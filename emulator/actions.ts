@@ -1,6 +1,7 @@
 /** What an API action handler gets and returns. */
 import type { Activities } from "./activities";
 import type { BusyCode } from "./faults";
+import type { Caller, Identities } from "./identities";
 import type { Params } from "./signature";
 import type { EmulatorState } from "./state";
 import { errors } from "./errors";
@@ -15,6 +16,10 @@ export interface ActionContext {
     clientTokens: Map<string, Record<string, unknown>>;
     /** Scaling activities: Force* changes start one; DescribeScalingActivities reads them. */
     activities: Activities;
+    /** Who signed the call; undefined for an anonymous one (AssumeRoleWithOIDC). */
+    caller?: Caller;
+    /** Keys, RAM roles, OIDC providers and STS sessions (what STS reads and issues). */
+    identities: Identities;
 }
 
 /** Returns the response body without RequestId, or throws an ApiError. Must be synchronous. */

@@ -29,7 +29,16 @@
  *   GET    /__emulator/flow-control                            {limits}  ([] when off)
  *   POST   /__emulator/flow-control           {limits: FlowLimit[]}  replace the limits (buckets start full)
  *   DELETE /__emulator/flow-control                            turn flow control off
- *   POST   /__emulator/keys                   AccessKey   (GET lists the access key ids only)
+ *   POST   /__emulator/keys                   AccessKey   (with an optional RAM `policy`; GET lists the access key ids only)
+ *   GET    /__emulator/roles                                   RAM roles
+ *   POST   /__emulator/roles                  RoleConfig       add or replace (same arn)
+ *   DELETE /__emulator/roles/ARN                               (ARN URL-encoded)
+ *   GET    /__emulator/oidc-providers                          OIDC providers
+ *   POST   /__emulator/oidc-providers         OidcProviderConfig  add or replace (same arn)
+ *   DELETE /__emulator/oidc-providers/ARN                      (ARN URL-encoded)
+ *   GET    /__emulator/sts/sessions                            STS sessions issued (no secrets)
+ *   POST   /__emulator/sts/expire             {accessKeyId?}   expire one STS key, or all -> {expired}
+ *   POST   /__emulator/sts/lifetime           {seconds}        Expiration of new STS credentials ({} or null: DurationSeconds)
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActivityFault } from "./activities";
@@ -38,6 +47,7 @@ import type { BusyWindow, FaultRule } from "./faults";
 import { type FlowLimit, invalidFlowLimit } from "./flow-control";
 import type { Hold } from "./holds";
 import type { AccessKey } from "./signature";
+import type { OidcProviderConfig, PolicyDocument, RoleConfig } from "./ram";
 import type { InstanceState, StateSeed } from "./state";
 
 /** The path under which the emulator serves its control API over HTTP (e.g. `POST /__emulator/faults`). */
@@ -136,7 +146,21 @@ function routes(control: EmulatorControl): Route[] {
         ["DELETE", /^flow-control$/, () => control.setFlowControl([])],
         ["GET", /^keys$/, () => control.keys().map((k) => ({ accessKeyId: k.accessKeyId }))],
         ["POST", /^keys$/, (_, b) => control.addKey(accessKey(object(b)))],
+        ["GET", /^roles$/, () => control.roles()],
+        ["POST", /^roles$/, (_, b) => control.addRole(object(b) as unknown as RoleConfig)],
+        ["DELETE", /^roles\/(.+)$/, (m) => control.removeRole(m[1])],
+        ["GET", /^oidc-providers$/, () => control.oidcProviders()],
+        ["POST", /^oidc-providers$/, (_, b) => control.addOidcProvider(object(b) as unknown as OidcProviderConfig)],
+        ["DELETE", /^oidc-providers\/(.+)$/, (m) => control.removeOidcProvider(m[1])],
+        ["GET", /^sts\/sessions$/, () => control.stsSessions()],
+        ["POST", /^sts\/expire$/, (_, b) => ({ expired: control.expireCredentials(field(object(b), "accessKeyId", "string", true)) })],
+        ["POST", /^sts\/lifetime$/, (_, b) => control.setStsLifetime(optionalNumber(object(b), "seconds"))],
     ];
+}
+
+/** A number, or undefined when absent or null. */
+function optionalNumber(o: Json, name: string): number | undefined {
+    return o[name] === null ? undefined : field(o, name, "number", true);
 }
 
 function holdOf(control: EmulatorControl, id: string): Hold {
@@ -216,6 +240,8 @@ function accessKey(o: Json): AccessKey {
         accessKeySecret: field(o, "accessKeySecret", "string") as string,
         securityToken: field(o, "securityToken", "string", true),
         tokenExpiresAt: expires,
+        // Checked by addKey (it names what is wrong).
+        policy: o.policy as PolicyDocument | undefined,
     };
 }
 

@@ -3,6 +3,10 @@
  * ess-emulator [--port 8080] [--hostname 127.0.0.1] [--state fixture.json] [--quota 5] [--seed 1]
  *              [--activity-delay-ms 50] [--access-key-id ID --access-key-secret SECRET]
  *              [--rate 20 --burst 20] [--rate-action AttachVServerGroups=5:5 ...]
+ *              [--tls-key key.pem --tls-cert cert.pem [--https-port 8443]] [--sts-lifetime SECONDS]
+ *
+ * --tls-key/--tls-cert also serve the same API over HTTPS (default port 8443): `@alicloud/credentials`
+ * calls STS over https only. --sts-lifetime sets the Expiration of the STS credentials it issues.
  *
  * --rate/--burst turn on flow control for every action, --rate-action for one (repeatable; it
  * overrides --rate for that action): per AccessKey and action, RATE calls a second with bursts of
@@ -35,6 +39,10 @@ async function main(): Promise<void> {
             rate: { type: "string" },
             burst: { type: "string" },
             "rate-action": { type: "string", multiple: true },
+            "tls-key": { type: "string" },
+            "tls-cert": { type: "string" },
+            "https-port": { type: "string", default: "8443" },
+            "sts-lifetime": { type: "string" },
             help: { type: "boolean", short: "h" },
         },
     });
@@ -50,7 +58,14 @@ async function main(): Promise<void> {
                 "  --rate RATE --burst BURST         every action (give both)\n" +
                 "  --rate-action ACTION=RATE:BURST   one action, overriding --rate; repeat for more actions\n" +
                 "                                    (e.g. --rate-action AttachVServerGroups=5:5)\n" +
-                "Change it at run time with the admin API: GET/POST/DELETE /__emulator/flow-control.\n",
+                "Change it at run time with the admin API: GET/POST/DELETE /__emulator/flow-control.\n" +
+                "\n" +
+                "HTTPS (STS for @alicloud/credentials, which calls it over https only):\n" +
+                "  --tls-key FILE --tls-cert FILE    PEM key and certificate; the same API also listens on https\n" +
+                "  --https-port PORT                 default 8443\n" +
+                "  --sts-lifetime SECONDS            Expiration of issued STS credentials (default: DurationSeconds)\n" +
+                'Roles and OIDC providers: "roles" and "oidcProviders" in the --state file, or the admin API\n' +
+                "(/__emulator/roles, /__emulator/oidc-providers, /__emulator/sts/...).\n",
         );
         return;
     }
@@ -60,6 +75,11 @@ async function main(): Promise<void> {
     const key: AccessKey = id && secret ? { accessKeyId: id, accessKeySecret: secret } : generateKey();
     const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
     const flowControl = flowLimits(values.rate, values.burst, values["rate-action"] ?? []);
+    if ((values["tls-key"] === undefined) !== (values["tls-cert"] === undefined)) throw new Error("--tls-key and --tls-cert go together");
+    const tls =
+        values["tls-key"] && values["tls-cert"]
+            ? { key: readFileSync(values["tls-key"]), cert: readFileSync(values["tls-cert"]), port: Number(values["https-port"]) }
+            : undefined;
 
     const emulator = await startEmulator({
         port: Number(values.port),
@@ -70,6 +90,8 @@ async function main(): Promise<void> {
         randomSeed: number(values.seed),
         activityDelayMs: number(values["activity-delay-ms"]),
         flowControl,
+        tls,
+        stsLifetimeSeconds: number(values["sts-lifetime"]),
     });
     process.stdout.write(
         [
@@ -78,6 +100,10 @@ async function main(): Promise<void> {
             `ALIBABA_CLOUD_ACCESS_KEY_ID=${key.accessKeyId}`,
             `ALIBABA_CLOUD_ACCESS_KEY_SECRET=${key.accessKeySecret}`,
             `ESS_EMULATOR_ADMIN=${emulator.endpoint}${ADMIN_PREFIX}`,
+            // What @alicloud/credentials takes as stsEndpoint (it adds https://).
+            ...(emulator.https
+                ? [`ESS_EMULATOR_HTTPS_ENDPOINT=${emulator.https.endpoint}`, `ESS_EMULATOR_STS_ENDPOINT=${emulator.https.host}`]
+                : []),
             "",
         ].join("\n"),
     );

@@ -8,6 +8,8 @@ import { ApiError } from "./errors";
 import type { Hold } from "./holds";
 import { Faults, type ActiveBusyWindow, type ActiveFaultRule, type BusyWindow, type FaultRule } from "./faults";
 import { FlowControl, type FlowLimit } from "./flow-control";
+import { type Caller, Identities, type StsSession } from "./identities";
+import type { OidcProviderConfig, RoleConfig } from "./ram";
 import { type AccessKey, type Params, SignatureVerifier } from "./signature";
 import {
     addInstance,
@@ -46,7 +48,12 @@ export interface CallRecord {
     /** Injected latency, if any. */
     latencyMs?: number;
     signatureAlgorithm?: "v1" | "v3";
+    /** The AccessKey that signed the call (absent for an anonymous one, e.g. AssumeRoleWithOIDC). */
     accessKeyId?: string;
+    /** For a call signed by an STS key: the role it assumed. */
+    roleArn?: string;
+    /** For a call signed by an STS key: its RoleSessionName. */
+    roleSessionName?: string;
 }
 
 /** Narrows `control.calls()`. */
@@ -65,7 +72,7 @@ export type LoadBalancerPatch = Partial<Pick<LoadBalancer, "status" | "healthChe
 
 /** The emulator's control API, in process (`emulator.control`) and over HTTP under `ADMIN_PREFIX`: state, calls, faults, holds, keys, clock. */
 export interface EmulatorControl {
-    /** Replaces the whole cloud state (forgets ClientTokens). */
+    /** Replaces the whole cloud state, RAM roles and OIDC providers included (forgets ClientTokens; STS sessions stay). */
     seed(seed: StateSeed): void;
     /** A deep copy of the current state. */
     state(): EmulatorState;
@@ -120,15 +127,40 @@ export interface EmulatorControl {
     /** The flow-control limits in force (`[]`: off). */
     flowControl(): FlowLimit[];
 
+    /** The long-term keys (STS keys: `stsSessions()`). */
     keys(): AccessKey[];
+    /** Adds or replaces a long-term key; its optional `policy` limits what it may do. Throws on a policy the emulator cannot evaluate. */
     addKey(key: AccessKey): void;
+
+    /** Adds or replaces (same ARN) a RAM role STS can assume; throws on an invalid one. */
+    addRole(role: RoleConfig): void;
+    /** Removes a role; its sessions may then do nothing. Throws for an unknown ARN. */
+    removeRole(arn: string): void;
+    roles(): RoleConfig[];
+    /** Adds or replaces (same ARN) an OIDC provider for AssumeRoleWithOIDC; throws on an invalid one. */
+    addOidcProvider(provider: OidcProviderConfig): void;
+    removeOidcProvider(arn: string): void;
+    oidcProviders(): OidcProviderConfig[];
+    /** The STS sessions issued so far (without their secrets), oldest first. */
+    stsSessions(): StsSession[];
+    /**
+     * Makes an STS key (or every one) invalid from now on: calls signed with it answer
+     * 400 InvalidSecurityToken.Expired. Returns how many were still valid; throws for an unknown ID.
+     */
+    expireCredentials(accessKeyId?: string): number;
+    /**
+     * Seconds from issue to the Expiration STS reports (and enforces) for new credentials;
+     * undefined: the request's DurationSeconds (the default).
+     */
+    setStsLifetime(seconds: number | undefined): void;
     /** Shifts the emulator clock (used for timestamp and token expiry, and flow-control refills) by this many ms from real time. */
     setClockOffset(ms: number): void;
     now(): number;
 
     /**
-     * Back to the initial seed, keys and flow control (off unless started with limits): no calls,
-     * faults, activities, nonces, ClientTokens or clock offset.
+     * Back to the initial seed (roles and OIDC providers too), keys, STS lifetime and flow control
+     * (off unless started with limits): no calls, faults, activities, STS sessions, nonces,
+     * ClientTokens or clock offset.
      */
     reset(): void;
 }
@@ -144,6 +176,12 @@ export interface CoreOptions {
     activityDelayMs?: number;
     /** Flow-control limits (default none: off). */
     flowControl?: FlowLimit[];
+    /** RAM roles present from the start and after reset(), besides the seed's. */
+    roles?: RoleConfig[];
+    /** OIDC providers present from the start and after reset(), besides the seed's. */
+    oidcProviders?: OidcProviderConfig[];
+    /** Seconds from issue to the Expiration of STS credentials (default: the request's DurationSeconds). */
+    stsLifetimeSeconds?: number;
 }
 
 export type Outcome =
@@ -155,7 +193,7 @@ export class EmulatorCore implements EmulatorControl {
     private seq = 0;
     private clockOffset = 0;
     private clientTokens = new Map<string, Record<string, unknown>>();
-    private accessKeys: AccessKey[];
+    readonly identities: Identities;
     readonly faultInjector: Faults;
     readonly flowLimiter: FlowControl;
     readonly verifier: SignatureVerifier;
@@ -163,29 +201,38 @@ export class EmulatorCore implements EmulatorControl {
 
     constructor(private readonly options: CoreOptions) {
         this.scalingActivities = new Activities(options.activityDelayMs ?? DEFAULT_ACTIVITY_DELAY_MS, () => this.now());
-        this.accessKeys = options.keys.map((k) => ({ ...k }));
+        this.identities = new Identities(() => this.now());
+        this.identities.setKeys(options.keys);
+        this.setStsLifetime(options.stsLifetimeSeconds);
         this.current = this.build(options.state ?? {});
         this.faultInjector = new Faults(options.randomSeed ?? 1);
         this.flowLimiter = new FlowControl(() => this.now());
         this.flowLimiter.set(options.flowControl ?? []);
         this.verifier = new SignatureVerifier(
-            () => this.accessKeys,
+            (id) => this.identities.lookup(id),
             () => this.now(),
         );
     }
 
+    /** The cloud state of a seed; its roles and OIDC providers (with the options') go to the identities. */
     private build(seed: StateSeed): EmulatorState {
+        this.identities.setRolesAndProviders(
+            [...(this.options.roles ?? []), ...(seed.roles ?? [])],
+            [...(this.options.oidcProviders ?? []), ...(seed.oidcProviders ?? [])],
+        );
         return buildState(seed, this.options.vServerGroupQuota ?? DEFAULT_VSERVER_GROUP_QUOTA);
     }
 
     /** Runs an action against the live state, synchronously, so the change is atomic. */
-    run(handler: ActionHandler, params: Params): Outcome {
+    run(handler: ActionHandler, params: Params, caller?: Caller): Outcome {
         let busy = false;
         const ctx: ActionContext = {
             state: this.current,
             params,
             clientTokens: this.clientTokens,
             activities: this.scalingActivities,
+            caller,
+            identities: this.identities,
             busy: (id) => {
                 const code = this.faultInjector.busy(id, this.now());
                 busy = code !== undefined;
@@ -335,11 +382,50 @@ export class EmulatorCore implements EmulatorControl {
     }
 
     keys(): AccessKey[] {
-        return this.accessKeys.map((k) => ({ ...k }));
+        return this.identities.keys();
     }
 
     addKey(key: AccessKey): void {
-        this.accessKeys = [...this.accessKeys.filter((k) => k.accessKeyId !== key.accessKeyId), { ...key }];
+        this.identities.addKey(key);
+    }
+
+    addRole(role: RoleConfig): void {
+        this.identities.addRole(role);
+    }
+
+    removeRole(arn: string): void {
+        this.identities.removeRole(arn);
+    }
+
+    roles(): RoleConfig[] {
+        return this.identities.roles();
+    }
+
+    addOidcProvider(provider: OidcProviderConfig): void {
+        this.identities.addOidcProvider(provider);
+    }
+
+    removeOidcProvider(arn: string): void {
+        this.identities.removeOidcProvider(arn);
+    }
+
+    oidcProviders(): OidcProviderConfig[] {
+        return this.identities.oidcProviders();
+    }
+
+    stsSessions(): StsSession[] {
+        return this.identities.sessions();
+    }
+
+    expireCredentials(accessKeyId?: string): number {
+        return this.identities.expire(accessKeyId);
+    }
+
+    setStsLifetime(seconds: number | undefined): void {
+        if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
+            throw new Error(`the STS lifetime must be a positive number of seconds, got ${seconds}`);
+        }
+        this.identities.lifetimeSeconds = seconds;
     }
 
     setClockOffset(ms: number): void {
@@ -356,7 +442,9 @@ export class EmulatorCore implements EmulatorControl {
         this.clearFaults();
         this.verifier.clearNonces();
         this.clockOffset = 0;
-        this.accessKeys = this.options.keys.map((k) => ({ ...k }));
+        this.identities.setKeys(this.options.keys);
+        this.identities.clearSessions();
+        this.setStsLifetime(this.options.stsLifetimeSeconds);
         this.faultInjector.setSeed(this.options.randomSeed ?? 1);
         this.flowLimiter.set(this.options.flowControl ?? []);
         this.scalingActivities.setDelay(this.options.activityDelayMs ?? DEFAULT_ACTIVITY_DELAY_MS);

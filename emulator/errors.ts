@@ -1,12 +1,31 @@
-/** An API error as Alibaba Cloud returns it: HTTP status, code and message. */
+import type { DenyType, PolicyKind } from "./ram";
+
+/** An API error as Alibaba Cloud returns it: HTTP status, code and message (and, for some, more fields of the body). */
 export class ApiError extends Error {
     constructor(
         readonly status: number,
         readonly code: string,
         message: string,
+        /** Fields the error body carries after Code, Message and Recommend (e.g. AccessDeniedDetail). */
+        readonly extra?: Record<string, unknown>,
     ) {
         super(message);
     }
+}
+
+/**
+ * The gateway's AccessDeniedDetail, in the layout of RAM's DecodeDiagnosticMessage and the SDK
+ * models that carry it (https://help.aliyun.com/zh/ram/developer-reference/api-ram-2015-05-01-decodediagnosticmessage).
+ */
+export interface AccessDeniedDetail {
+    AuthAction: string;
+    AuthPrincipalType: "SubUser" | "AssumedRoleUser";
+    AuthPrincipalOwnerId: string;
+    AuthPrincipalDisplayName: string;
+    NoPermissionType: DenyType;
+    PolicyType: PolicyKind;
+    /** base64 of a JSON {AuthAction, AuthResource, ExplicitDeny, NoPermissionPolicyType}; real RAM cannot decode it. */
+    EncodedDiagnosticMessage: string;
 }
 
 export const errors = {
@@ -42,6 +61,33 @@ export const errors = {
     tokenMismatch: () =>
         new ApiError(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey."),
     tokenExpired: () => new ApiError(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."),
+    tokenMalformed: () => new ApiError(400, "InvalidSecurityToken.Malformed", "Specified SecurityToken is malformed."),
+    /** An `STS.` AccessKey ID without its SecurityToken (STS's AssumeRole FAQ: https://www.alibabacloud.com/help/doc-detail/42775.htm). */
+    missingSecurityToken: () => new ApiError(400, "MissingSecurityToken", "SecurityToken is mandatory for this action."),
+
+    // RAM authorization: each product answers a missing permission its own way
+    /** ESS API reference, every action: "returned when the RAM user does not have permission to call this operation". */
+    essUnauthorized: (detail: AccessDeniedDetail) =>
+        new ApiError(403, "Forbidden.Unauthorized", "A required authorization for the specified action is not supplied.", {
+            AccessDeniedDetail: detail,
+        }),
+    /** What slb.aliyuncs.com answers a RAM user without the permission (seen in 2026, with AccessDeniedDetail). */
+    slbForbidden: (detail: AccessDeniedDetail) =>
+        new ApiError(403, "Forbidden", "User not authorized to operate on the specified resource.", { AccessDeniedDetail: detail }),
+
+    // STS (AssumeRole and AssumeRoleWithOIDC API reference error tables)
+    stsNoPermission: () => new ApiError(403, "NoPermission", "You are not authorized to do this action. You should be authorized by RAM."),
+    roleNotFound: () => new ApiError(404, "EntityNotExist.Role", "The specified Role not exists."),
+    stsWronglyFormed: (name: "RoleArn" | "RoleSessionName" | "ExternalId") =>
+        new ApiError(400, `InvalidParameter.${name}`, `The parameter ${name} is wrongly formed.`),
+    durationSeconds: () => new ApiError(400, "InvalidParameter.DurationSeconds", "The Min/Max value of DurationSeconds is 15min/1hr."),
+    policyGrammar: () => new ApiError(400, "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check."),
+    policySize: () => new ApiError(400, "InvalidParameter.PolicySize", "The size of Policy must be smaller than 2048 bytes."),
+    oidcProviderNotFound: () => new ApiError(401, "AuthenticationFail.NoPermission", "No such OIDC Provider registered."),
+    oidcNotTrusted: () => new ApiError(401, "AuthenticationFail.NoPermission", "There is no permission"),
+    oidcTokenEmpty: () => new ApiError(401, "AuthenticationFail.OIDCToken.Invalid", "The OIDCToken can not empty."),
+    oidcTokenInvalid: () =>
+        new ApiError(401, "AuthenticationFail.OIDCToken.Invalid", "The Jwt content is invalid that cannot be recognized."),
 
     // injected faults, and flow control (emulator/flow-control.ts)
     /**

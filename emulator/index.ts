@@ -6,6 +6,11 @@ export type { FlowLimit } from "./flow-control";
 export type { ScalingActivity, ActivityFault, ActivityStatus } from "./activities";
 export { DEFAULT_ACTIVITY_DELAY_MS } from "./activities";
 export type { AccessKey } from "./signature";
+export type { PolicyDocument, PolicyStatement, RoleConfig, OidcProviderConfig } from "./ram";
+export { EMULATOR_ACCOUNT_ID } from "./ram";
+export type { StsSession } from "./identities";
+export type { AccessDeniedDetail } from "./errors";
+export { STS_VERSION } from "./sts";
 export type {
     StateSeed,
     ScalingGroupSeed,

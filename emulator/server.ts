@@ -1,23 +1,29 @@
 /**
- * One HTTP server for both products: the signed ESS/SLB API on `/` (RPC style, dispatched on
- * version + action, answering JSON or `Format=XML`) and the unsigned admin API under `/__emulator/`.
+ * One request handler for the three products: the ESS/SLB/STS API on `/` (RPC style, dispatched on
+ * version + action, signed unless the action is anonymous, answering JSON or `Format=XML`) and the
+ * unsigned admin API under `/__emulator/`. It listens on HTTP, and also on HTTPS when given a
+ * certificate (`@alicloud/credentials` calls STS over https only).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { ActionHandler } from "./actions";
 import { ADMIN_PREFIX, handleAdmin } from "./admin";
 import { type CallRecord, EmulatorCore, type EmulatorControl } from "./core";
-import { ApiError, errors } from "./errors";
+import { type AccessDeniedDetail, ApiError, errors } from "./errors";
 import { ESS_VERSION, ESS_VERSION_2022, essActions, essActions2022 } from "./ess";
 import type { ErrorFault } from "./faults";
 import type { FlowLimit } from "./flow-control";
+import type { Caller } from "./identities";
+import { type OidcProviderConfig, requestResource, type RoleConfig } from "./ram";
 import { type AccessKey, isCommonParam, type Params, type SignedRequest, SignatureVerifier } from "./signature";
 import { SLB_VERSION, slbActions } from "./slb";
 import type { StateSeed } from "./state";
+import { STS_ANONYMOUS_ACTIONS, STS_VERSION, stsActions } from "./sts";
 import { toXml } from "./xml";
 
-/** How `startEmulator` starts the emulated ESS + SLB API. */
+/** How `startEmulator` starts the emulated ESS + SLB + STS API. */
 export interface EmulatorOptions {
     /** Default 0: an ephemeral port. */
     port?: number;
@@ -37,6 +43,22 @@ export interface EmulatorOptions {
     maxRequestBytes?: number;
     /** Flow control per AccessKey and action, in force from the start and after reset() (default none: off). */
     flowControl?: FlowLimit[];
+    /**
+     * Also listen on HTTPS with this certificate (PEM), same handler and state as the HTTP port:
+     * `emulator.https`. `port` defaults to an ephemeral one.
+     * @example { key: readFileSync("test/fixtures/tls/server-key.pem"), cert: readFileSync("test/fixtures/tls/server.pem") }
+     */
+    tls?: { key: string | Buffer; cert: string | Buffer; port?: number };
+    /** RAM roles STS can assume, from the start and after reset() (besides `state.roles`). */
+    roles?: RoleConfig[];
+    /** OIDC providers for AssumeRoleWithOIDC, from the start and after reset() (besides `state.oidcProviders`). */
+    oidcProviders?: OidcProviderConfig[];
+    /**
+     * Seconds from issue to the Expiration STS reports, and enforces, for new credentials (default:
+     * the request's DurationSeconds). 900 or less makes `@alicloud/credentials` assume the role again
+     * on every `getCredential()`: it counts a session stale 15 minutes before its Expiration.
+     */
+    stsLifetimeSeconds?: number;
 }
 
 /** The default `maxRequestBytes`: 8 MiB. */
@@ -50,6 +72,8 @@ export interface Emulator {
     host: string;
     /** The TCP port it listens on. */
     port: number;
+    /** The HTTPS listener, when started with `tls`: e.g. `{ endpoint: "https://127.0.0.1:41235", host: "127.0.0.1:41235", port: 41235 }`. */
+    https?: { endpoint: string; host: string; port: number };
     /** The key pairs accepted at start (control.keys() for the current list). */
     keys: AccessKey[];
     /** Read and change the emulated cloud, its call log, faults and keys from the test process. */
@@ -58,12 +82,33 @@ export interface Emulator {
     close(): Promise<void>;
 }
 
+interface Product {
+    host: string;
+    /** The RAM service prefix of its actions (`ess:DetachVServerGroups`). */
+    service: string;
+    actions: Record<string, ActionHandler>;
+    /** Actions answered without a signature (and without a RAM check). */
+    anonymous?: readonly string[];
+    /** How it answers a caller without the permission. */
+    denied: (detail: AccessDeniedDetail) => ApiError;
+}
+
 /** Keyed by API version: each version belongs to one product. */
-const PRODUCTS: Record<string, { host: string; actions: Record<string, ActionHandler> }> = {
-    [ESS_VERSION]: { host: "ess.aliyuncs.com", actions: essActions },
-    [ESS_VERSION_2022]: { host: "ess.aliyuncs.com", actions: essActions2022 },
-    [SLB_VERSION]: { host: "slb.aliyuncs.com", actions: slbActions },
+const PRODUCTS: Record<string, Product> = {
+    [ESS_VERSION]: { host: "ess.aliyuncs.com", service: "ess", actions: essActions, denied: errors.essUnauthorized },
+    [ESS_VERSION_2022]: { host: "ess.aliyuncs.com", service: "ess", actions: essActions2022, denied: errors.essUnauthorized },
+    [SLB_VERSION]: { host: "slb.aliyuncs.com", service: "slb", actions: slbActions, denied: errors.slbForbidden },
+    [STS_VERSION]: {
+        host: "sts.aliyuncs.com",
+        service: "sts",
+        actions: stsActions,
+        anonymous: STS_ANONYMOUS_ACTIONS,
+        denied: errors.stsNoPermission,
+    },
 };
+
+/** Parameters that are credentials themselves: the call log shows them redacted. */
+const SECRET_PARAMS = ["OIDCToken"];
 
 const FAULT_ERRORS: Record<Exclude<ErrorFault, "connectionReset">, () => ApiError> = {
     throttling: errors.throttling,
@@ -149,7 +194,8 @@ async function handleApi(
     const params = Object.fromEntries(Object.entries(all).filter(([k]) => !isCommonParam(k)));
     const requestId = randomUUID().toUpperCase();
     const product = PRODUCTS[version];
-    const call: Omit<CallRecord, "seq" | "time" | "status"> = { action, version, params, requestId };
+    const logged = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, SECRET_PARAMS.includes(k) ? "(redacted)" : v]));
+    const call: Omit<CallRecord, "seq" | "time" | "status"> = { action, version, params: logged, requestId };
     const xml = algorithm === "v1" && (all.Format ?? "").toUpperCase() === "XML";
 
     const fail = (error: ApiError, extra: Partial<CallRecord> = {}) => {
@@ -160,6 +206,7 @@ async function handleApi(
             Code: error.code,
             Message: error.message,
             Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}`,
+            ...error.extra,
         };
         sendApi(res, xml, error.status, "Error", answer, requestId);
     };
@@ -170,11 +217,10 @@ async function handleApi(
         if (!product) throw errors.invalidVersion();
         const handler = product.actions[action];
         if (!handler) throw errors.invalidAction();
-        const verified = core.verifier.verify(signed);
-        call.signatureAlgorithm = verified.algorithm;
-        call.accessKeyId = verified.accessKeyId;
-        // Flow control comes first, as at the gateway: a throttled call reaches no hold, fault or action.
-        if (!core.flowLimiter.take(verified.accessKeyId, action)) throw errors.throttling();
+        const caller = product.anonymous?.includes(action) ? undefined : identify(core, signed, call);
+        // Flow control comes first, as at the gateway: a throttled call reaches no hold, fault, RAM check or action.
+        if (!core.flowLimiter.take(caller?.accessKeyId ?? "(anonymous)", action)) throw errors.throttling();
+        if (caller) authorize(core, product, caller, action, params);
         const decision = core.faultInjector.decide(action);
         if (decision.held) await decision.held;
         if (decision.latencyMs > 0) {
@@ -191,7 +237,7 @@ async function handleApi(
             fail(FAULT_ERRORS[decision.fault](), { fault: decision.fault });
             return;
         }
-        const outcome = core.run(handler, params);
+        const outcome = core.run(handler, params, caller);
         if (!outcome.ok) {
             fail(outcome.error, outcome.busy ? { fault: "busy" } : {});
             return;
@@ -204,8 +250,26 @@ async function handleApi(
     }
 }
 
+/** Verifies the signature and says who signed (logging the key, and the role and session of an STS key). */
+function identify(core: EmulatorCore, signed: SignedRequest, call: Partial<CallRecord>): Caller {
+    const verified = core.verifier.verify(signed);
+    call.signatureAlgorithm = verified.algorithm;
+    call.accessKeyId = verified.accessKeyId;
+    const caller = core.identities.caller(verified.accessKeyId);
+    if (caller.roleArn) Object.assign(call, { roleArn: caller.roleArn, roleSessionName: caller.roleSessionName });
+    return caller;
+}
+
+/** Throws the product's own refusal unless the caller's policies allow `<service>:<action>`. */
+function authorize(core: EmulatorCore, product: Product, caller: Caller, action: string, params: Params): void {
+    const ramAction = `${product.service}:${action}`;
+    const resource = requestResource(product.service, action, params);
+    const decision = core.identities.authorize(caller, ramAction, resource);
+    if (!decision.allowed) throw product.denied(core.identities.deniedDetail(caller, ramAction, resource, decision));
+}
+
 /**
- * Start the emulated ESS + SLB RPC API on a local HTTP port: real signature checks, the real
+ * Start the emulated ESS + SLB + STS RPC API on a local HTTP port: real signature checks, the real
  * error codes, the state from `options.state`.
  * @example
  *   const emu = await startEmulator({ state: DEMO_FIXTURE });
@@ -221,9 +285,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         randomSeed: options.randomSeed,
         activityDelayMs: options.activityDelayMs,
         flowControl: options.flowControl,
+        roles: options.roles,
+        oidcProviders: options.oidcProviders,
+        stsLifetimeSeconds: options.stsLifetimeSeconds,
     });
     const limit = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-    const server = createServer((req, res) => {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
         readBody(req, limit)
             .then(async (body) => {
                 if (!(req.url ?? "").startsWith(ADMIN_PREFIX)) await handleApi(core, req, res, body, limit);
@@ -233,24 +300,52 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             .catch((e: unknown) => {
                 if (!res.headersSent) sendJson(res, 500, { Code: "InternalError", Message: String(e) });
             });
-    });
+    };
     const hostname = options.hostname ?? "127.0.0.1";
+    const servers: Server[] = [];
+    try {
+        const http = await listen(createServer(handle), options.port ?? 0, hostname, servers);
+        const https = options.tls
+            ? await listen(
+                  createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle),
+                  options.tls.port ?? 0,
+                  hostname,
+                  servers,
+              )
+            : undefined;
+        return {
+            endpoint: `http://${http.host}`,
+            ...http,
+            ...(https ? { https: { endpoint: `https://${https.host}`, ...https } } : {}),
+            keys: keys.map((k) => ({ ...k })),
+            control: core,
+            close: () => closeAll(servers),
+        };
+    } catch (e) {
+        await closeAll(servers);
+        throw e;
+    }
+}
+
+/** Listens (adding the server to `servers` once it does) and says where. */
+async function listen(server: Server, port: number, hostname: string, servers: Server[]): Promise<{ host: string; port: number }> {
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(options.port ?? 0, hostname, () => resolve());
+        server.listen(port, hostname, () => resolve());
     });
-    const { port } = server.address() as AddressInfo;
-    const host = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
-    return {
-        endpoint: `http://${host}`,
-        host,
-        port,
-        keys: keys.map((k) => ({ ...k })),
-        control: core,
-        close: () =>
-            new Promise<void>((resolve, reject) => {
-                server.close((err) => (err ? reject(err) : resolve()));
-                server.closeAllConnections();
-            }),
-    };
+    servers.push(server);
+    const bound = (server.address() as AddressInfo).port;
+    return { host: `${hostname.includes(":") ? `[${hostname}]` : hostname}:${bound}`, port: bound };
+}
+
+function closeAll(servers: Server[]): Promise<void> {
+    return Promise.all(
+        servers.map(
+            (server) =>
+                new Promise<void>((resolve, reject) => {
+                    server.close((err) => (err ? reject(err) : resolve()));
+                    server.closeAllConnections();
+                }),
+        ),
+    ).then(() => undefined);
 }

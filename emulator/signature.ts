@@ -6,6 +6,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { ApiError, errors } from "./errors";
+import type { PolicyDocument } from "./ram";
 
 export type Params = Record<string, string>;
 
@@ -19,7 +20,14 @@ export interface AccessKey {
     securityToken?: string;
     /** When the STS token expires: epoch ms or an ISO date. */
     tokenExpiresAt?: number | string;
+    /** What the key may do (emulator/ram.ts). Absent: everything, as before RAM was modelled. */
+    policy?: PolicyDocument;
 }
+
+/** How STS AccessKey IDs start: the gateway asks such a key for its SecurityToken. */
+export const STS_ACCESS_KEY_PREFIX = "STS.";
+/** The shape of the SecurityTokens STS issues (a base64 blob starting CAIS); another string sent with an STS key is malformed. */
+const STS_TOKEN_SHAPE = /^CAIS[A-Za-z0-9+/=]+$/;
 
 export interface SignedRequest {
     method: string;
@@ -135,7 +143,7 @@ export class SignatureVerifier {
     private readonly nonces = new NonceCache();
 
     constructor(
-        private readonly keys: () => readonly AccessKey[],
+        private readonly lookup: (accessKeyId: string) => AccessKey | undefined,
         private readonly now: () => number,
     ) {}
 
@@ -202,7 +210,7 @@ export class SignatureVerifier {
     }
 
     private key(accessKeyId: string): AccessKey {
-        const key = this.keys().find((k) => k.accessKeyId === accessKeyId);
+        const key = this.lookup(accessKeyId);
         if (!key) throw errors.accessKeyNotFound();
         return key;
     }
@@ -215,6 +223,10 @@ export class SignatureVerifier {
     }
 
     private checkToken(key: AccessKey, token: string | undefined): void {
+        if (key.accessKeyId.startsWith(STS_ACCESS_KEY_PREFIX)) {
+            if (!token) throw errors.missingSecurityToken();
+            if (!STS_TOKEN_SHAPE.test(token)) throw errors.tokenMalformed();
+        }
         if (!safeEqual(key.securityToken ?? "", token ?? "")) throw errors.tokenMismatch();
         if (key.securityToken !== undefined && key.tokenExpiresAt !== undefined) {
             const expiresAt = typeof key.tokenExpiresAt === "number" ? key.tokenExpiresAt : Date.parse(key.tokenExpiresAt);

@@ -3,6 +3,7 @@
  * SLB load balancers whose VServer groups hold backend servers. Everything here is synchronous
  * so that a mutation is atomic with respect to other requests.
  */
+import type { OidcProviderConfig, RoleConfig } from "./ram";
 
 /** A scaling group's state: only Active groups take changes. */
 export type LifecycleState = "Active" | "Inactive" | "Deleting";
@@ -216,6 +217,10 @@ export interface StateSeed {
     loadBalancers?: LoadBalancerSeed[];
     /** ALB/NLB/GWLB server groups to create. */
     serverGroups?: ServerGroupSeed[];
+    /** RAM roles STS can assume (kept by the emulator's identities, not in `state()`). */
+    roles?: RoleConfig[];
+    /** OIDC providers AssumeRoleWithOIDC accepts tokens of (kept with the roles). */
+    oidcProviders?: OidcProviderConfig[];
 }
 
 export const DEFAULT_VSERVER_GROUP_QUOTA = 5;

@@ -14,7 +14,7 @@ const ENV_KEY = { accessKeyId: "EMUKEYE2ESEC0002", accessKeySecret: "e2e-env-sec
 const STS = {
     accessKeyId: "STS.E2ESEC0003",
     accessKeySecret: "e2e-sts-secret-Kk6n-DO-NOT-PRINT",
-    securityToken: "e2e-sts-token-Ll7p-DO-NOT-PRINT",
+    securityToken: "CAISe2eStsTokenLl7pDONOTPRINT",
 };
 const WRONG_SECRET = "e2e-wrong-secret-Mm8q-DO-NOT-PRINT";
 const SECRETS = [KEY.accessKeySecret, ENV_KEY.accessKeySecret, STS.accessKeySecret, STS.securityToken, WRONG_SECRET];

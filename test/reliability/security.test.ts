@@ -17,12 +17,12 @@ const WRONG_SECRET = "rel-wrong-secret-Kx7-DO-NOT-PRINT";
 const STS = {
     accessKeyId: "STS.RELSEC0002",
     accessKeySecret: "rel-sts-secret-Pw3-DO-NOT-PRINT",
-    securityToken: "rel-sts-token-Tt9-DO-NOT-PRINT",
+    securityToken: "CAISrelStsTokenTt9DONOTPRINT",
 };
 const EXPIRED_STS = {
     accessKeyId: "STS.RELSEC0003",
     accessKeySecret: "rel-sts-old-secret-Qq2-DO-NOT-PRINT",
-    securityToken: "rel-sts-old-token-Uu5-DO-NOT-PRINT",
+    securityToken: "CAISrelStsOldTokenUu5DONOTPRINT",
     tokenExpiresAt: "2020-01-01T00:00:00Z",
 };
 const SECRETS = [
