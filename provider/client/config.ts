@@ -1,6 +1,7 @@
 // Run-time settings: region, endpoint, credentials and retry budget. Read when an engine step
 // runs, from the stack config handed to `configure` and from the environment; never captured.
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
+import { essHost } from "./endpoints";
 
 /** The part of Pulumi's dynamic-provider config this package reads. */
 export interface StackConfig {
@@ -89,31 +90,20 @@ export function staticAccessKey(config: StackConfig | undefined, env: Env = proc
     return found.find((key) => key !== undefined);
 }
 
-// Regions served by the central endpoint; the others have their own.
-const CENTRAL_ENDPOINT_REGIONS = new Set([
-    "cn-qingdao",
-    "cn-beijing",
-    "cn-hangzhou",
-    "cn-shanghai",
-    "cn-shenzhen",
-    "cn-hongkong",
-    "ap-southeast-1",
-    "us-east-1",
-    "us-west-1",
-    "cn-hangzhou-finance",
-    "cn-shanghai-finance-1",
-]);
-
-/** ALIBABA_CLOUD_ESS_ENDPOINT (e.g. http://127.0.0.1:8080, or a VPC endpoint) wins over the public one. */
-export function essEndpoint(region: string, env: Env = process.env): Endpoint {
-    const override = first(env.ALIBABA_CLOUD_ESS_ENDPOINT);
+/**
+ * ALIBABA_CLOUD_ESS_ENDPOINT (e.g. http://127.0.0.1:8080, or a VPC endpoint) wins over the public one,
+ * which is the official SDKs' endpoint of the region (see ./endpoints).
+ */
+export function essEndpoint(region: string, env: Env = process.env, configured?: string): Endpoint {
+    // The environment names this package's override; `endpoints[].ess` is @pulumi/alicloud's (host[:port]).
+    const override = first(env.ALIBABA_CLOUD_ESS_ENDPOINT, configured);
     if (override) {
         const match = /^(https?):\/\/([^/]+)\/?$/.exec(override);
         if (match) return { protocol: match[1] as "http" | "https", host: match[2] };
         if (/^[^/:]+(:\d+)?$/.test(override)) return { protocol: "https", host: override };
         throw new Error(`ALIBABA_CLOUD_ESS_ENDPOINT is ${JSON.stringify(override)}: must be host[:port] or http(s)://host[:port]`);
     }
-    return { protocol: "https", host: CENTRAL_ENDPOINT_REGIONS.has(region) ? "ess.aliyuncs.com" : `ess.${region}.aliyuncs.com` };
+    return { protocol: "https", host: essHost(region) };
 }
 
 function nonNegative(env: Env, name: string, unit: string, fallback: number): number {
