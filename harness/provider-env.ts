@@ -7,7 +7,7 @@ import { vserverGroups } from "../provider/kinds/vserver-groups/kind";
 import * as steps from "../provider/steps";
 import { resetOwnership } from "../provider/lifecycle/ownership";
 import { resetLimiter } from "../provider/lifecycle/steps";
-import { toEntries, toVServerGroups, type AttachmentInputs, type Entry } from "../provider/kinds/vserver-groups/model";
+import { toEntries, toVServerGroups, type AttachmentState, type Entry } from "../provider/kinds/vserver-groups/model";
 
 export const REGION = "cn-hangzhou";
 
@@ -70,7 +70,8 @@ export const entry = (loadbalancerId: string, vserverGroupId: string, port: numb
     weight,
 });
 
-export function inputsOf(scalingGroupId: string, entries: Entry[], flags: Partial<AttachmentInputs> = {}): AttachmentInputs {
+/** Inputs in the list form (as the program, and states of releases up to 0.1.0, hold them); every step reads it. */
+export function inputsOf(scalingGroupId: string, entries: Entry[], flags: Partial<AttachmentState> = {}): AttachmentState {
     return { scalingGroupId, region: REGION, vserverGroups: toVServerGroups(entries), forceAttach: false, forceDetach: false, ...flags };
 }
 

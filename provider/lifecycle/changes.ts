@@ -1,5 +1,6 @@
 // Pure planning over entries of any kind: their differences, and what to do against what the
 // scaling group really holds. An entry is identified by `key`; a different weight is a change.
+import { isRecord } from "./checks";
 import { fieldOf, type Attachment, type Kind, type KindEntry } from "./kind";
 import { containsUnknown } from "./unknown";
 
@@ -81,4 +82,42 @@ export function diffOf<E extends KindEntry>(
         !sameSet(kind.key, kind.entriesOf(fieldOf(olds, kind.field)), kind.entriesOf(fieldOf(news, kind.field)));
     const flagsChanged = olds.forceAttach !== news.forceAttach || olds.forceDetach !== news.forceDetach;
     return { changes: replaces.length > 0 || entriesChanged || flagsChanged, replaces };
+}
+
+/**
+ * The program's inputs as `check` validates them: the list. `ignoreChanges` on the kind's field has
+ * the engine copy the stored value into them, which is keyed since this release: back to the list.
+ */
+export function asProgramGave<E extends KindEntry>(
+    kind: Pick<Kind<E>, "field" | "entriesOf" | "toState">,
+    news: Record<string, unknown>,
+): Record<string, unknown> {
+    const field = news[kind.field];
+    return isRecord(field) && !containsUnknown(field) ? { ...news, [kind.field]: kind.toState(kind.entriesOf(field)) } : news;
+}
+
+/**
+ * The inputs `check` returns, given the inputs state holds (`olds`). The kind's field is keyed
+ * (`Kind.toInputs`), so the engine's `preview --diff` marks only the entries that change. Inputs
+ * stored by releases up to 0.1.0 hold the list: while its entries stay the same and another input
+ * changes (this run updates the resource anyway, e.g. to record `resourceName`), the list is kept,
+ * so the diff shows only that input; a later run that changes nothing stores the keyed form with
+ * no diff shown and no API call.
+ */
+export function inputsToStore<E extends KindEntry>(
+    kind: Pick<Kind<E>, "field" | "key" | "entriesOf">,
+    olds: unknown,
+    inputs: Attachment,
+): Attachment {
+    const stored = isRecord(olds) ? olds[kind.field] : undefined;
+    const field = fieldOf(inputs, kind.field);
+    if (!Array.isArray(stored) || containsUnknown(field) || !sameSet(kind.key, kind.entriesOf(stored), kind.entriesOf(field)))
+        return inputs;
+    const others = (x: object) =>
+        JSON.stringify(
+            Object.entries(x)
+                .filter(([k, v]) => k !== kind.field && k !== "__provider" && v !== undefined)
+                .sort(([a], [b]) => a.localeCompare(b)),
+        );
+    return others(olds as object) === others(inputs) ? inputs : { ...inputs, [kind.field]: stored };
 }

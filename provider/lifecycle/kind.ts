@@ -2,6 +2,7 @@
 // classic load balancers. The lifecycle (steps, converge, ownership, preview lines) knows only this
 // interface; each kind is one folder under ../kinds that implements it.
 import type { Body } from "../client/ess";
+import type { IdentitySettings } from "../client/identity";
 import { Checker, type CheckFailure } from "./checks";
 import { containsUnknown } from "./unknown";
 
@@ -24,6 +25,8 @@ export interface Attachment {
      * delete that gets only state (`destroy --target`, a resource targeted after leaving the program).
      */
     declaredByOthers?: Record<string, string[]>;
+    /** The resource's own identity settings (as `alicloud.ProviderArgs` has them); default the stack's. */
+    identity?: IdentitySettings;
     /** State only: the last step failed without knowing what ESS did, so the next `up` re-reads before it acts. */
     uncertain?: boolean;
     /** State only: false for a `get` resource, which owns nothing. */
@@ -42,6 +45,25 @@ export function chunks<E>(entries: readonly E[], max: number): E[][] {
     return calls;
 }
 
+/**
+ * The keyed form of a field value (`Kind.toInputs`): each entry's item under its key, in `compare`
+ * order. The engine shows `preview --diff` from the stored and the new inputs, lists by position
+ * and objects by key: keyed, only an added, removed or re-weighted entry is marked.
+ */
+export function keyed<E extends KindEntry>(
+    entries: readonly E[],
+    kind: Pick<Kind<E>, "key" | "compare">,
+    item: (e: E) => unknown,
+): Record<string, unknown> {
+    return Object.fromEntries([...entries].sort((a, b) => kind.compare(a, b)).map((e) => [kind.key(e), item(e)]));
+}
+
+/** The items a field value holds: a list's (the program's, outputs, earlier releases' inputs), or the keyed form's values. */
+export function itemsOf(value: unknown): unknown[] {
+    if (Array.isArray(value)) return value;
+    return typeof value === "object" && value !== null ? Object.values(value) : [];
+}
+
 export interface Kind<E extends KindEntry> {
     /** Part of every ownership scope: entries of different kinds never meet. */
     readonly name: string;
@@ -56,10 +78,12 @@ export interface Kind<E extends KindEntry> {
     /** The identity of an entry, without its weight. */
     key(e: E): string;
     compare(a: E, b: E): number;
-    /** The entries a field value (inputs or state) holds, sorted, default weights filled in. */
+    /** The entries a field value holds (a list, or the keyed form of `toInputs`), sorted, default weights filled in. */
     entriesOf(value: unknown): E[];
-    /** The field value state holds for `entries`: sorted, weights explicit. */
+    /** The field value outputs hold for `entries`: the list users read, sorted, weights explicit. */
     toState(entries: readonly E[]): unknown[];
+    /** The field value `check` returns (so inputs hold it) for `entries`: keyed by `key`, weights explicit (see `keyed`). */
+    toInputs(entries: readonly E[]): Record<string, unknown>;
     /** As few calls as the action's per-call limits allow. */
     split(entries: readonly E[]): E[][];
     /** The request parameters naming `entries` (one call's worth); weights only when attaching; `force` is the call's Force* flag. */
@@ -77,11 +101,11 @@ export interface Kind<E extends KindEntry> {
 /**
  * The validation every kind shares around its own: an object with only the shared fields and the
  * kind's field, a scaling group and its region, a non-empty list whose items `checkItems` checks,
- * boolean flags. The inputs hold the list in canonical order with explicit weights (once it is
- * known), so state and diffs line up whatever order the program uses, and the flags' defaults.
+ * boolean flags. The inputs hold the entries keyed, with explicit weights (once they are known), so
+ * state and diffs line up whatever order the program uses, and the flags' defaults.
  */
 export function validateAttachment<E extends KindEntry>(
-    kind: Pick<Kind<E>, "field" | "entriesOf" | "toState">,
+    kind: Pick<Kind<E>, "field" | "entriesOf" | "toInputs">,
     raw: unknown,
     fallbackRegion: string | undefined,
     checkItems: (c: Checker, items: unknown[]) => void,
@@ -98,7 +122,7 @@ export function validateAttachment<E extends KindEntry>(
     const inputs = {
         scalingGroupId: input.scalingGroupId as string,
         region: region as string,
-        [kind.field]: containsUnknown(items) ? items : kind.toState(kind.entriesOf(items)),
+        [kind.field]: containsUnknown(items) ? items : kind.toInputs(kind.entriesOf(items)),
         forceAttach: (input.forceAttach as boolean | undefined) ?? false,
         forceDetach: (input.forceDetach as boolean | undefined) ?? false,
     };

@@ -1,6 +1,6 @@
-// What a preview tells a reviewer, per entry. The engine shows a list diff by position, so removing
-// one entry reads as every later entry changing into the next one; these lines name each entry the
-// update will detach or attach, with the force flag it will send. Pure: no I/O, no API call.
+// What a preview tells a reviewer, per entry. The engine's diff marks the entries that change (the
+// inputs hold them keyed, see `Kind.toInputs`); these lines say what the update will do with each
+// (detach, attach, re-weight) and the force flag it will send. Pure: no I/O, no API call.
 import { changesBetween } from "./changes";
 import { fieldOf, type Attachment, type Kind, type KindEntry } from "./kind";
 import { containsUnknown } from "./unknown";

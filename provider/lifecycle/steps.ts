@@ -4,13 +4,14 @@
 // state (stack config, clients) exists only at run time and is never serialized into a user's state.
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, staticAccessKey, type StackConfig } from "../client/config";
+import { defaultRegion, essEndpoint, readTimeoutMs, retryPolicy, type StackConfig } from "../client/config";
 import { isScalingGroupGone } from "../client/errors";
 import { EssClient, type Body } from "../client/ess";
+import { identityOf, IdentityError } from "../client/identity";
 import { AdaptiveLimiter } from "../client/limiter";
 import { oneAtATime } from "../client/lock";
-import { diffOf, sameSet, stillAttached } from "./changes";
-import { forEngine, type CheckFailure } from "./checks";
+import { asProgramGave, diffOf, inputsToStore, sameSet, stillAttached } from "./changes";
+import { forEngine, isRecord, type CheckFailure } from "./checks";
 import { convergerOf, PartialFailure } from "./converge";
 import { fieldOf, type Attachment, type Kind, type KindEntry } from "./kind";
 import { claim, declareWeights, detachedByOthers, release } from "./ownership";
@@ -22,6 +23,8 @@ import { containsUnknown } from "./unknown";
 const DECLARED_BY_OTHERS = "declaredByOthers";
 /** The input (set in the program) and state field with the resource's name in the program. */
 const RESOURCE_NAME = "resourceName";
+/** The input and state field with the resource's own identity settings (an explicit `alicloud.Provider`'s). */
+const IDENTITY = "identity";
 /** Ids `create` gives: a UUID, or (first releases) `asg-…:suffix`. A `get` resource has the id its program gave. */
 const CREATED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|:/i;
 
@@ -91,28 +94,31 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         return news.resourceName !== olds.resourceName || shared(news) !== shared(olds);
     }
 
-    function clientFor(region: string): EssClient {
-        let client = clients.get(region);
+    /** One client per region and identity: a resource's own `identity`, else the stack's settings. */
+    function clientFor(s: Pick<Attachment, "region" | "identity">): EssClient {
+        const id = `${s.region}\n${JSON.stringify(s.identity ?? null)}`;
+        let client = clients.get(id);
         if (!client) {
+            const identity = identityOf(s.identity, stackConfig);
             client = EssClient.create({
-                region,
-                endpoint: essEndpoint(region),
-                accessKey: staticAccessKey(stackConfig),
+                region: s.region,
+                endpoint: essEndpoint(s.region, process.env, identity.essEndpoint),
+                identity,
                 retry: retryPolicy(),
                 readTimeoutMs: readTimeoutMs(),
                 onRetry: report,
                 limiter,
             });
-            clients.set(region, client);
+            clients.set(id, client);
         }
         return client;
     }
 
-    function describeForRead(s: Pick<Attachment, "region" | "scalingGroupId">): Promise<Body | undefined> {
+    function describeForRead(s: Pick<Attachment, "region" | "scalingGroupId" | "identity">): Promise<Body | undefined> {
         const group = groupOf(s);
         let pending = reading.get(group);
         if (!pending) {
-            pending = clientFor(s.region)
+            pending = clientFor(s)
                 .describeListing(s.scalingGroupId)
                 .finally(() => reading.delete(group));
             reading.set(group, pending);
@@ -121,10 +127,22 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
     }
 
     async function check(_olds: unknown, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
-        staticAccessKey(stackConfig); // half a credential pair fails the preview too, not only the first API call
         redactFromOutput(news.scalingGroupId);
-        const { [DECLARED_BY_OTHERS]: declaredByOthers, [RESOURCE_NAME]: resourceName, ...declared } = news;
-        const { inputs, failures } = kind.validate(declared, defaultRegion(stackConfig));
+        const { [DECLARED_BY_OTHERS]: declaredByOthers, [RESOURCE_NAME]: resourceName, [IDENTITY]: identity, ...declared } = news;
+        // Who calls, resolved now: a bad or contradictory identity setting fails the preview, before any call.
+        let region: string | undefined;
+        const failures: CheckFailure[] = [];
+        if (!containsUnknown(identity)) {
+            try {
+                region = identityOf(identity, stackConfig).region;
+            } catch (err) {
+                if (!(err instanceof IdentityError) || !err.setting.startsWith(IDENTITY)) throw err;
+                failures.push({ property: IDENTITY, reason: err.message });
+            }
+        }
+        const validated = kind.validate(declared, region ?? defaultRegion(stackConfig));
+        const inputs = validated.inputs;
+        failures.push(...validated.failures);
         if (!isProgramSet(resourceName, declaredByOthers)) {
             failures.push({
                 property: DECLARED_BY_OTHERS,
@@ -137,7 +155,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         const conflicts = known ? weightConflicts(inputs) : [];
         if (conflicts.length > 0) return { failures: forEngine(conflicts) };
         const program = resourceName === undefined ? {} : { [RESOURCE_NAME]: resourceName, [DECLARED_BY_OTHERS]: declaredByOthers };
-        return { inputs: { ...inputs, ...program } };
+        return { inputs: { ...inputs, ...(identity === undefined ? {} : { [IDENTITY]: identity }), ...program } };
     }
 
     /** Entries another resource of the program declares on the same scaling group with another weight. */
@@ -169,14 +187,20 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         const desired = keys(entriesOf(news));
         claim(id, scope(news), desired);
         const repair = detachedByOthers(id, scope(news), desired).length > 0;
-        return { changes: changes || repair || namesChanged(olds, news) || olds.uncertain === true, replaces, deleteBeforeReplace: false };
+        // Another identity: state must hold it for a later delete, which gets only state.
+        const identityChanged = JSON.stringify(olds.identity ?? null) !== JSON.stringify(news.identity ?? null);
+        return {
+            changes: changes || repair || identityChanged || namesChanged(olds, news) || olds.uncertain === true,
+            replaces,
+            deleteBeforeReplace: false,
+        };
     }
 
     async function create(inputs: Attachment): Promise<dynamic.CreateResult> {
         // Opaque: an id is never secret, and the scaling group ID may be (`pulumi.secret(...)`).
         const id = randomUUID();
         try {
-            const outs = await oneAtATime(groupOf(inputs), () => converge(clientFor(inputs.region), id, [], inputs, true));
+            const outs = await oneAtATime(groupOf(inputs), () => converge(clientFor(inputs), id, [], inputs, true));
             return { id, outs };
         } catch (err) {
             if (!(err instanceof PartialFailure)) release(id); // not in state: it declares nothing
@@ -191,7 +215,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
             claim(id, scope(news), keys(desired));
             return { outs: stateOf(news, owned) }; // only the force flags changed: nothing to call
         }
-        return { outs: await oneAtATime(groupOf(news), () => converge(clientFor(news.region), id, owned, news, false)) };
+        return { outs: await oneAtATime(groupOf(news), () => converge(clientFor(news), id, owned, news, false)) };
     }
 
     async function readState(id: string, props: Partial<Attachment>): Promise<dynamic.ReadResult> {
@@ -216,7 +240,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         }
         // The inputs follow what is attached, so the next preview --diff shows the re-attach.
         const refreshed = stateOf(state, still);
-        return { id, props: refreshed, inputs: refreshed };
+        return { id, props: refreshed, inputs: { ...refreshed, [kind.field]: kind.toInputs(still) } };
     }
 
     /**
@@ -226,7 +250,8 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
      */
     function isObservation(id: string, props: Partial<Attachment>): boolean {
         if (props.managed === false) return true;
-        return !Array.isArray(fieldOf(props as Attachment, kind.field)) || !CREATED_ID.test(id);
+        const list = fieldOf(props as Attachment, kind.field);
+        return !(Array.isArray(list) || isRecord(list)) || !CREATED_ID.test(id);
     }
 
     /**
@@ -252,7 +277,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
         redactFromOutput(props.scalingGroupId);
         await oneAtATime(groupOf(props), async () => {
             try {
-                await detachOwned(clientFor(props.region), id, props);
+                await detachOwned(clientFor(props), id, props);
             } catch (err) {
                 if (!isScalingGroupGone(err)) throw err;
                 report(`scaling group ${props.scalingGroupId} no longer exists: nothing to detach`);
@@ -268,7 +293,11 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
             stackConfig = req.config;
             clients.clear();
         },
-        check,
+        // Stored inputs hold the entries keyed, so `preview --diff` marks only those that change (see ./changes).
+        check: async (olds, news) => {
+            const checked = await check(olds, asProgramGave(kind, news));
+            return checked.inputs ? { inputs: inputsToStore(kind, olds, checked.inputs as Attachment) } : checked;
+        },
         diff,
         create: redacting(create),
         read: quietly(redacting(readState)),

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { PulumiCli, type CliResult } from "../../harness/e2e/cli";
+import { REPO_ROOT } from "../../harness/e2e";
 import { callCounts } from "../../harness/provider-env";
 
 export interface StepSnapshot {
@@ -102,6 +103,36 @@ export async function runProgram(o: ProgramOptions): Promise<ProgramRun> {
     return { steps, exported, stackConfigFile };
 }
 
+/**
+ * A program folder inside the repository (so it resolves the package and @pulumi/pulumi from its
+ * node_modules) holding `index.ts`; the caller removes it.
+ */
+export function programFolder(name: string, source: string): string {
+    fs.mkdirSync(path.join(REPO_ROOT, ".tools"), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".tools", `${name}-`));
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        `name: ${name}\nruntime:\n    name: nodejs\n    options:\n        typescript: true\nmain: index.ts\n`,
+    );
+    fs.copyFileSync(path.join(REPO_ROOT, "examples", "basic", "tsconfig.json"), path.join(dir, "tsconfig.json"));
+    fs.writeFileSync(path.join(dir, "index.ts"), source);
+    return dir;
+}
+
+/** `pulumi stack init`, the region, the emulator's keys as secrets, then `config` (values JSON-encoded unless strings). */
+export async function initStack(o: { cli: PulumiCli; emulator: Emulator; dir: string; stack: string; config?: Record<string, unknown> }) {
+    const key = o.emulator.keys[0];
+    await o.cli.run(["stack", "init", o.stack], { cwd: o.dir });
+    for (const args of [
+        ["config", "set", "alicloud:region", "cn-hangzhou"],
+        ["config", "set", "--secret", "alicloud:accessKey", key.accessKeyId],
+        ["config", "set", "--secret", "alicloud:secretKey", key.accessKeySecret],
+        ...Object.entries(o.config ?? {}).map(([k, v]) => ["config", "set", k, typeof v === "string" ? v : JSON.stringify(v)]),
+    ]) {
+        await o.cli.run([...args, "--stack", o.stack], { cwd: o.dir });
+    }
+}
+
 /** One line per step: `up: DescribeScalingGroups×1, AttachVServerGroups×1`. */
 export function callSummary(run: ProgramRun): string {
     return Object.values(run.steps)
@@ -114,4 +145,31 @@ export function callSummary(run: ProgramRun): string {
                 } -> ${s.attached.length} attached`,
         )
         .join("\n");
+}
+
+/**
+ * What `pulumi preview --diff` marks as changing (`-`, `+`, `~`) in `field` of the resource of
+ * `type`, from the field's line to its closing bracket, with the column padding taken out
+ * (`- lb-web/rsp-web-80/80: {`, `~ weight: 50 => 20`).
+ */
+export function markedLines(output: string, type: string, field: string): string[] {
+    const lines = output.split("\n");
+    const header = lines.findIndex((l) => l.includes(`dynamic/ess:${type}: (`));
+    const start = lines.findIndex((l, i) => i > header && new RegExp(`^\\s*[-+~]? ${field}\\s*:`).test(l));
+    if (header < 0 || start < 0) return [];
+    const indent = " ".repeat(lines[start].indexOf(field));
+    const end = lines.findIndex((l, i) => i > start && [`${indent}}`, `${indent}]`].includes(l.trimEnd()));
+    return lines
+        .slice(start, end + 1)
+        .map((l) => l.trim())
+        .filter((l) => /^[-+~] /.test(l))
+        .map((l) => l.replace(/\s+:/g, ":").replace(/\s+/g, " "));
+}
+
+/** An entry added (`+`) or removed (`-`) as `markedLines` reads it in the keyed diff: its key, then each field. */
+export function entryLines(op: "+" | "-", key: string, item: Record<string, unknown>): string[] {
+    const fields = Object.keys(item)
+        .sort()
+        .map((k) => `${op} ${k}: ${JSON.stringify(item[k])}`);
+    return [`${op} ${key}: {`, ...fields];
 }

@@ -3,11 +3,10 @@
 // output; destroying the second stack then detaches it from under the first (each stack has its
 // own provider process, so this is documented, not prevented), and the first stack's refresh finds it.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { DEMO_FIXTURE, startEmulator, type Emulator } from "../../emulator";
 import { PulumiCli } from "../../harness/e2e/cli";
-import { REPO_ROOT } from "../../harness/e2e";
 import { callCounts } from "../../harness/provider-env";
+import { initStack, programFolder } from "./program";
 
 jest.setTimeout(900_000);
 
@@ -43,15 +42,7 @@ let dir: string;
 beforeAll(async () => {
     emulator = await startEmulator({ state: DEMO_FIXTURE });
     cli = await PulumiCli.start({ ALIBABA_CLOUD_ESS_ENDPOINT: emulator.endpoint });
-    // Inside the repository, so the program resolves the package and @pulumi/pulumi from its node_modules.
-    fs.mkdirSync(path.join(REPO_ROOT, ".tools"), { recursive: true });
-    dir = fs.mkdtempSync(path.join(REPO_ROOT, ".tools", "two-stacks-"));
-    fs.writeFileSync(
-        path.join(dir, "Pulumi.yaml"),
-        "name: two-stacks\nruntime:\n    name: nodejs\n    options:\n        typescript: true\nmain: index.ts\n",
-    );
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "basic", "tsconfig.json"), path.join(dir, "tsconfig.json"));
-    fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM);
+    dir = programFolder("two-stacks", PROGRAM);
 });
 afterAll(async () => {
     await cli?.cleanup();
@@ -62,16 +53,7 @@ afterAll(async () => {
 const attached = () => (emulator.control.scalingGroup("asg-demo")?.vServerGroups ?? []).map((a) => `${a.vServerGroupId}:${a.port}`).sort();
 
 async function stack(name: string, groups: unknown): Promise<void> {
-    const key = emulator.keys[0];
-    await cli.run(["stack", "init", name], { cwd: dir });
-    for (const args of [
-        ["config", "set", "alicloud:region", "cn-hangzhou"],
-        ["config", "set", "vserverGroups", JSON.stringify(groups)],
-        ["config", "set", "--secret", "alicloud:accessKey", key.accessKeyId],
-        ["config", "set", "--secret", "alicloud:secretKey", key.accessKeySecret],
-    ]) {
-        await cli.run([...args, "--stack", name], { cwd: dir });
-    }
+    await initStack({ cli, emulator, dir, stack: name, config: { vserverGroups: groups } });
 }
 
 it("c2 adopts c1's rsp-web-80 and says so; destroying c2 detaches it; c1's refresh finds it gone", async () => {

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { startEmulator, type CallRecord, type Emulator, type StateSeed } from "../../emulator";
 import { PulumiCli } from "../../harness/e2e/cli";
 import { REPO_ROOT } from "../../harness/e2e";
-import { snapshotOf, type StepSnapshot } from "./program";
+import { entryLines, markedLines, snapshotOf, type StepSnapshot } from "./program";
 
 jest.setTimeout(900_000);
 
@@ -44,15 +44,15 @@ const DECLARED = [
     },
 ];
 
-/** The user's program, its one resource named `name`. */
-const program = (name: string) => `import { ScalingGroupVServerGroups } from "${PACKAGE}";
+/** The user's program, its one resource named `name` (declaring X and Y, or Y only). */
+const program = (name: string, withX = true) => `import { ScalingGroupVServerGroups } from "${PACKAGE}";
 
 const attachment = new ScalingGroupVServerGroups("${name}", {
     scalingGroupId: "${GROUP}",
     vserverGroups: [
         {
             loadbalancerId: "lb-web",
-            vserverAttributes: [{ vserverGroupId: "rsp-web-80", port: 80 }, { vserverGroupId: "rsp-web-443", port: 443, weight: 20 }],
+            vserverAttributes: [${withX ? '{ vserverGroupId: "rsp-web-80", port: 80 }, ' : ""}{ vserverGroupId: "rsp-web-443", port: 443, weight: 20 }],
         },
     ],
     forceAttach: true,
@@ -64,6 +64,7 @@ export const attached = attachment.vserverGroups;
 interface ExportedResource {
     urn: string;
     type: string;
+    inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
 }
 
@@ -224,4 +225,43 @@ test("up with release 0.1.0-262fc78, then install the new tarball and rename web
     expect(JSON.stringify(detach[0].params)).toContain("rsp-web-80");
     expect(JSON.stringify(detach[0].params)).toContain("rsp-web-443");
     expect(JSON.stringify(destroy.log.map((c) => c.params))).not.toContain("rsp-other-81");
+});
+
+test("upgrade with no change: 0 API calls and no diff of the entries; the next up keys the stored inputs silently, and a removal then previews as that entry only", async () => {
+    npmInstall(OLD_RELEASE);
+    expect(installedIsNew()).toBe(false);
+    fs.writeFileSync(path.join(dir, "index.ts"), program("web"));
+    emulator.control.seed(SEED);
+    await pulumi("up (0.1.0-262fc78, web)", ["up", "--yes"]);
+    expect((await exported())[0].inputs?.vserverGroups).toEqual(DECLARED); // 0.1.0 stores the list
+
+    npmInstall(newRelease);
+    expect(installedIsNew()).toBe(true);
+    // The first run records the resource's name (an update with no API call, as before); the list stays, so the diff shows only that.
+    const preview = await pulumi("preview --diff (new tarball, same program)", ["preview", "--diff"]);
+    console.log(`the first preview --diff after the upgrade:\n${preview.result.stdout}`);
+    expect(preview.calls).toEqual({});
+    expect(preview.result.stdout).toMatch(/\+ resourceName\s*: "web"/);
+    expect(markedLines(preview.result.stdout, "ScalingGroupVServerGroups", "vserverGroups")).toEqual([]);
+    expect(preview.result.stdout).toMatch(/^\s+vserverGroups\s*: \[/m); // shown unmarked, as stored
+    const first = await pulumi("up (new tarball, same program)", ["up", "--yes"]);
+    expect(first.calls).toEqual({});
+    expect((await exported())[0].inputs?.vserverGroups).toEqual(DECLARED);
+
+    // The next run changes nothing: the engine keeps the keyed inputs `check` returns, with no diff and no call.
+    const second = await pulumi("up (new tarball, same program again)", ["up", "--yes"]);
+    expect(second.calls).toEqual({});
+    expect(second.result.stdout).toMatch(/2 unchanged/);
+    const [web] = await exported();
+    expect(Object.keys(web.inputs?.vserverGroups as object)).toEqual(["lb-web/rsp-web-443/443", "lb-web/rsp-web-80/80"]);
+    expect(web.outputs?.vserverGroups).toEqual(DECLARED); // what users read stays the list
+
+    fs.writeFileSync(path.join(dir, "index.ts"), program("web", false));
+    const removal = await pulumi("preview --diff (X removed)", ["preview", "--diff"]);
+    expect(markedLines(removal.result.stdout, "ScalingGroupVServerGroups", "vserverGroups")).toEqual([
+        "~ vserverGroups: {",
+        ...entryLines("-", "lb-web/rsp-web-80/80", { loadbalancerId: "lb-web", vserverGroupId: "rsp-web-80", port: 80, weight: 50 }),
+    ]);
+    await pulumi("destroy (new tarball)", ["destroy", "--yes"]);
+    expect(emulator.control.scalingGroup(GROUP)?.vServerGroups).toEqual([expect.objectContaining(OTHER)]);
 });

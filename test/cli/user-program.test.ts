@@ -10,7 +10,7 @@ import { startEmulator, type Emulator, type StateSeed } from "../../emulator";
 import { PulumiCli, type CliResult } from "../../harness/e2e/cli";
 import { REPO_ROOT } from "../../harness/e2e";
 import { emulatorClient, entry } from "../../harness/provider-env";
-import { callSummary, runProgram, snapshotOf } from "./program";
+import { callSummary, entryLines, markedLines, runProgram, snapshotOf } from "./program";
 
 jest.setTimeout(900_000);
 
@@ -338,9 +338,16 @@ test("drift: after a refresh finds an entry detached out of band, preview --diff
         const preview = await cli.run(["preview", "--diff", "--stack", "drift"], { cwd: program });
         console.log(`preview --diff after the refresh found drift:\n${preview.output}`);
         expect(preview.output).toContain("will attach lb-web/rsp-web-443 port 443 weight 20 (ForceAttach=true)");
-        // The engine's own diff now shows the change too (it compares the refreshed inputs), by position.
-        expect(preview.output).toMatch(/~ vserverGroups\s*: \[/);
-        expect(preview.output).toMatch(/\+ \[1\]: \{/);
+        // The engine's own diff shows the change too (it compares the refreshed inputs), by entry.
+        expect(markedLines(preview.stdout, "ScalingGroupVServerGroups", "vserverGroups")).toEqual([
+            "~ vserverGroups: {",
+            ...entryLines("+", "lb-web/rsp-web-443/443", {
+                loadbalancerId: "lb-web",
+                vserverGroupId: "rsp-web-443",
+                port: 443,
+                weight: 20,
+            }),
+        ]);
         expect(snapshotOf(emulator, "drift preview", preview).calls).toEqual({});
         await cli.run(["up", "--yes", "--stack", "drift"], { cwd: program });
         expect(

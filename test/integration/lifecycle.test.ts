@@ -40,6 +40,33 @@ beforeEach(async () => {
     emulator.control.clearCalls();
 });
 
+describe("check", () => {
+    const declared = [entry("lb-0", "rsp-0-0", 80), entry("lb-1", "rsp-1-0", 8080, 30)];
+    const keyedForm = { "lb-0/rsp-0-0/80": declared[0], "lb-1/rsp-1-0/8080": declared[1] };
+
+    it("returns the entries keyed; the engine's copy of them (`ignoreChanges`) checks to the same inputs", async () => {
+        const { inputs } = await steps.check({}, { ...inputsOf("asg-1", declared), resourceName: "web", declaredByOthers: {} });
+        expect(inputs?.vserverGroups).toEqual(keyedForm);
+        const again = await steps.check(inputs, {
+            ...inputsOf("asg-1", []),
+            vserverGroups: keyedForm,
+            resourceName: "web",
+            declaredByOthers: {},
+        });
+        expect(again).toEqual({ inputs });
+        expect(callCounts(emulator)).toEqual({});
+    });
+
+    it("over inputs 0.1.0 stored (the list, no resourceName): keeps the list while recording the name, then keys it", async () => {
+        const stored = { ...inputsOf("asg-1", declared), __provider: "0.1.0's text" };
+        const news = { ...inputsOf("asg-1", [...declared].reverse()), resourceName: "web", declaredByOthers: {} };
+        const first = await steps.check(stored, news);
+        expect(first.inputs?.vserverGroups).toEqual(stored.vserverGroups);
+        const second = await steps.check({ ...first.inputs, __provider: "this release's text" }, news);
+        expect(second.inputs?.vserverGroups).toEqual(keyedForm);
+    });
+});
+
 describe("create", () => {
     it("attaches exactly the declared entries in 1 Describe + 1 Attach; ForceAttach makes the instances backends", async () => {
         const declared = [entry("lb-0", "rsp-0-0", 80), entry("lb-1", "rsp-1-0", 8080, 30)];
@@ -188,8 +215,9 @@ describe("read (refresh)", () => {
         const { id, outs } = await steps.create(inputsOf("asg-1", mine));
         await outOfBand().detach("asg-1", [mine[0]], false);
         const result = await steps.read(id, outs!);
-        expect(toEntries(result.inputs!.vserverGroups)).toEqual([mine[1]]);
-        expect(result.inputs).toEqual(result.props);
+        // Keyed, as `check` returns inputs: the engine's diff with the program's then shows the one entry.
+        expect(result.inputs!.vserverGroups).toEqual({ "lb-0/rsp-0-1/81": mine[1] });
+        expect({ ...result.inputs, vserverGroups: undefined }).toEqual({ ...result.props, vserverGroups: undefined });
     });
 
     it("get (an id naming the scaling group, no state) reports every entry attached to it, in 1 Describe", async () => {

@@ -10,7 +10,7 @@ import type { Emulator } from "../../emulator";
 import { prng } from "../../emulator/faults";
 import * as sgSteps from "../../provider/server-groups";
 import * as lbSteps from "../../provider/load-balancers";
-import type { Attachment } from "../../provider/lifecycle/kind";
+import { itemsOf, type Attachment } from "../../provider/lifecycle/kind";
 import { emulatorClient, freshPluginProcess, REGION, startProviderEmulator } from "../../harness/provider-env";
 
 const SEED = Number(process.env.TRAFFIC_MODEL_SEED ?? Date.now() % 100_000);
@@ -60,7 +60,11 @@ function held(kind: Kind): unknown[] {
     if (kind === "loadBalancers") return g.loadBalancerIds.map((id) => ({ loadBalancerId: id, weight: g.loadBalancerWeights[id] }));
     return g.serverGroups.map((a) => (a.type === "GWLB" ? { serverGroupId: a.serverGroupId, type: a.type } : { ...a }));
 }
-const sorted = (list: unknown) => (Array.isArray(list) ? list.map((e) => JSON.stringify(e)).sort() : []);
+/** A field's entries (the list outputs hold, or the keyed form `check` returns), each as JSON, sorted. */
+const sorted = (value: unknown) =>
+    itemsOf(value)
+        .map((e) => JSON.stringify(e))
+        .sort();
 
 describe.each(["serverGroups", "loadBalancers"] as const)("%s", (kind) => {
     it.each(Array.from({ length: SEQUENCES }, (_, i) => [i]))(`sequence %i (seed ${SEED})`, async (seq) => {

@@ -8,7 +8,7 @@ import {
 } from "../../provider/kinds/vserver-groups/model";
 import { UNKNOWN } from "../../provider/lifecycle/unknown";
 import { vserverGroups } from "../../provider/kinds/vserver-groups/kind";
-import { changesBetween, diffOf, reconcile, stillAttached } from "../../provider/lifecycle/changes";
+import { asProgramGave, changesBetween, diffOf, inputsToStore, reconcile, stillAttached } from "../../provider/lifecycle/changes";
 
 // The lifecycle's planning, applied to the VServer kind.
 const planChanges = (current: Entry[], desired: Entry[]) => changesBetween(entryKey, current, desired);
@@ -85,6 +85,13 @@ describe("planDiff (the engine's diff, no API call)", () => {
         ];
         expect(planDiff(olds, inputs(reordered))).toEqual({ changes: false, replaces: [] });
     });
+    it("outputs hold the list and checked inputs the keyed form: the same entries are no change", () => {
+        const checked = vserverGroups.validate({ scalingGroupId: "asg-1", region: "cn-hangzhou", vserverGroups: base }, undefined).inputs;
+        expect(planDiff(olds, checked as AttachmentInputs)).toEqual({ changes: false, replaces: [] });
+        const keyedForm = { ...olds, vserverGroups: vserverGroups.toInputs(toEntries([base[0]])) } as AttachmentInputs;
+        expect(planDiff(olds, keyedForm)).toEqual({ changes: true, replaces: [] });
+        expect(planDiff(keyedForm, inputs([base[0]])).changes).toBe(false); // inputs of 0.1.0 (the list) against the keyed form
+    });
     it("one entry added: update", () => {
         const more = [...base, { loadbalancerId: "lb-c", vserverAttributes: [{ vserverGroupId: "rsp-9", port: 90 }] }];
         expect(planDiff(olds, inputs(more))).toEqual({ changes: true, replaces: [] });
@@ -124,6 +131,48 @@ describe("planDiff (the engine's diff, no API call)", () => {
         expect(planDiff(olds, inputs(base, { scalingGroupId: UNKNOWN }))).toEqual({ changes: true, replaces: ["scalingGroupId"] });
         const unknownGroup = [base[0], { loadbalancerId: UNKNOWN, vserverAttributes: base[1].vserverAttributes }];
         expect(planDiff(olds, inputs(unknownGroup))).toEqual({ changes: true, replaces: [] });
+    });
+});
+
+describe("inputsToStore (what `check` returns, given the stored inputs)", () => {
+    const list = toVServerGroups(toEntries(base));
+    const checked = (extra: Partial<AttachmentInputs> = {}, groups = base) =>
+        ({ ...inputs(list), vserverGroups: vserverGroups.toInputs(toEntries(groups)), ...extra }) as AttachmentInputs;
+    const store = (olds: unknown, news: AttachmentInputs) => inputsToStore(vserverGroups, olds, news);
+    /** Inputs as release 0.1.0 stored them: the list, its own provider text, no names. */
+    const stored010 = { ...inputs(list), __provider: "exports.handler = 0.1.0" };
+
+    it("keyed: on create (no stored inputs) and over stored keyed inputs", () => {
+        expect(store({}, checked())).toEqual(checked());
+        expect(store(checked({ resourceName: "web" }), checked({ resourceName: "web", forceDetach: true }))).toEqual(
+            checked({ resourceName: "web", forceDetach: true }),
+        );
+    });
+    it("over a 0.1.0 list with the same entries and nothing else new: keyed (the engine stores it with no diff)", () => {
+        expect(store(stored010, checked())).toEqual(checked());
+    });
+    it("over a 0.1.0 list with the same entries while another input changes: the list as stored, so only that input shows", () => {
+        const news = checked({ resourceName: "web", declaredByOthers: {} });
+        expect(store(stored010, news)).toEqual({ ...news, vserverGroups: list });
+        expect((store(stored010, checked({ forceAttach: true })) as AttachmentInputs).vserverGroups).toEqual(list);
+    });
+    it("over a 0.1.0 list whose entries change: keyed", () => {
+        const news = checked({ resourceName: "web" }, [base[0]]);
+        expect(store(stored010, news)).toEqual(news);
+    });
+    it("entries not known yet: as `check` made them", () => {
+        const news = { ...inputs(list), vserverGroups: [{ loadbalancerId: UNKNOWN, vserverAttributes: [] }] } as AttachmentInputs;
+        expect(store(stored010, news)).toEqual(news);
+    });
+});
+
+describe("asProgramGave (the program's inputs as `check` validates them)", () => {
+    const news = (value: unknown) => ({ scalingGroupId: "asg-1", vserverGroups: value });
+    it("the keyed form `ignoreChanges` copies from state becomes the list again; a list stays as it is", () => {
+        const list = toVServerGroups(toEntries(base));
+        expect(asProgramGave(vserverGroups, news(vserverGroups.toInputs(toEntries(base))))).toEqual(news(list));
+        expect(asProgramGave(vserverGroups, news(base))).toEqual(news(base));
+        expect(asProgramGave(vserverGroups, news(UNKNOWN))).toEqual(news(UNKNOWN));
     });
 });
 

@@ -21,6 +21,12 @@ describe("previewLines: what an update does, per entry", () => {
         ]);
     });
 
+    it("the state's list against the keyed form `check` returns: the same lines", () => {
+        const olds = inputsOf("asg-1", [web80, web443, api], flags);
+        const news = { ...olds, vserverGroups: vserverGroups.toInputs([web80, web443]) } as AttachmentInputs;
+        expect(previewLines(olds, news)).toEqual(["detach lb-api/rsp-api-8080 port 8080 weight 30 (ForceDetach=true)"]);
+    });
+
     it("an added entry (or one a refresh found detached) is attached with the new ForceAttach", () => {
         expect(previewLines(inputsOf("asg-1", [web80]), inputsOf("asg-1", [web80, web443], { forceAttach: true }))).toEqual([
             "attach lb-web/rsp-web-443 port 443 weight 50 (ForceAttach=true)",

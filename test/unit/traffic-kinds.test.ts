@@ -46,14 +46,21 @@ describe("server groups: good inputs", () => {
         expect(inputs).toEqual({
             scalingGroupId: "asg-demo",
             region: "cn-hangzhou",
-            serverGroups: [
-                { serverGroupId: "sgp-alb-web", type: "ALB", port: 80, weight: 30 },
-                { serverGroupId: "sgp-gwlb-fw", type: "GWLB" },
-                { serverGroupId: "sgp-nlb-tcp", type: "NLB", port: 8080, weight: 50 },
-            ],
+            serverGroups: {
+                "ALB/sgp-alb-web/80": { serverGroupId: "sgp-alb-web", type: "ALB", port: 80, weight: 30 },
+                "GWLB/sgp-gwlb-fw/6081": { serverGroupId: "sgp-gwlb-fw", type: "GWLB" },
+                "NLB/sgp-nlb-tcp/8080": { serverGroupId: "sgp-nlb-tcp", type: "NLB", port: 8080, weight: 50 },
+            },
             forceAttach: false,
             forceDetach: false,
         });
+        const entries = serverGroups.entriesOf((inputs as Attachment & { serverGroups: unknown }).serverGroups);
+        expect(serverGroups.toState(entries)).toEqual([
+            { serverGroupId: "sgp-alb-web", type: "ALB", port: 80, weight: 30 },
+            { serverGroupId: "sgp-gwlb-fw", type: "GWLB" },
+            { serverGroupId: "sgp-nlb-tcp", type: "NLB", port: 8080, weight: 50 },
+        ]);
+        expect(serverGroups.entriesOf(serverGroups.toState(entries))).toEqual(entries);
     });
     it("one server group on two ports is two entries", () => {
         const args = validServerGroupArgs();
@@ -70,10 +77,17 @@ describe("server groups: good inputs", () => {
 describe("load balancers: good inputs", () => {
     it("canonical: sorted, default weight 50", () => {
         const { inputs } = loadBalancers.validate(validLoadBalancerArgs(), "cn-hangzhou");
-        expect((inputs as Attachment & { loadBalancers: unknown }).loadBalancers).toEqual([
+        const keyedForm = (inputs as Attachment & { loadBalancers: unknown }).loadBalancers;
+        expect(keyedForm).toEqual({
+            "lb-classic": { loadBalancerId: "lb-classic", weight: 20 },
+            "lb-other": { loadBalancerId: "lb-other", weight: 50 },
+        });
+        const entries = loadBalancers.entriesOf(keyedForm);
+        expect(loadBalancers.toState(entries)).toEqual([
             { loadBalancerId: "lb-classic", weight: 20 },
             { loadBalancerId: "lb-other", weight: 50 },
         ]);
+        expect(loadBalancers.entriesOf(loadBalancers.toState(entries))).toEqual(entries);
     });
 });
 

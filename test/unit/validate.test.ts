@@ -1,4 +1,5 @@
 import { vserverGroups } from "../../provider/kinds/vserver-groups/kind";
+import type { AttachmentInputs } from "../../provider/kinds/vserver-groups/model";
 import { UNKNOWN } from "../../provider/lifecycle/unknown";
 import { BAD_INPUTS, validArgs } from "../../harness/bad-inputs";
 
@@ -21,24 +22,29 @@ describe("vserverGroups.validate: bad inputs", () => {
 });
 
 describe("vserverGroups.validate: good inputs", () => {
-    it("accepts the design's example, fills defaults and puts the entries in canonical order", () => {
+    it("accepts the design's example, fills defaults and keys the entries (so the engine's diff is by entry)", () => {
         const { inputs, failures } = vserverGroups.validate(validArgs(), "cn-hangzhou");
         expect(failures).toEqual([]);
         expect(inputs).toEqual({
             scalingGroupId: "asg-demo",
             region: "cn-hangzhou",
-            vserverGroups: [
-                {
-                    loadbalancerId: "lb-web",
-                    vserverAttributes: [
-                        { vserverGroupId: "rsp-web-443", port: 443, weight: 50 },
-                        { vserverGroupId: "rsp-web-80", port: 80, weight: 50 },
-                    ],
-                },
-            ],
+            vserverGroups: {
+                "lb-web/rsp-web-443/443": { loadbalancerId: "lb-web", vserverGroupId: "rsp-web-443", port: 443, weight: 50 },
+                "lb-web/rsp-web-80/80": { loadbalancerId: "lb-web", vserverGroupId: "rsp-web-80", port: 80, weight: 50 },
+            },
             forceAttach: false,
             forceDetach: false,
         });
+        // In canonical order, as the list in outputs.
+        expect(Object.keys((inputs as AttachmentInputs).vserverGroups)).toEqual(["lb-web/rsp-web-443/443", "lb-web/rsp-web-80/80"]);
+    });
+    it("reads the keyed form and the list (program, outputs, states of 0.1.0) as the same entries", () => {
+        const { inputs } = vserverGroups.validate(validArgs(), "cn-hangzhou");
+        const keyedForm = (inputs as AttachmentInputs).vserverGroups;
+        const entries = vserverGroups.entriesOf(keyedForm);
+        expect(vserverGroups.entriesOf(vserverGroups.toState(entries))).toEqual(entries);
+        expect(vserverGroups.entriesOf(validArgs().vserverGroups)).toEqual(entries);
+        expect(vserverGroups.toInputs(entries)).toEqual(keyedForm);
     });
     it("prefers the region input over the fallback", () => {
         expect(vserverGroups.validate({ ...validArgs(), region: "cn-shanghai" }, "cn-hangzhou").inputs?.region).toBe("cn-shanghai");

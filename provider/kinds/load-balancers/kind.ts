@@ -5,7 +5,7 @@
 // scaling activity the step waits for rather than a call that holds the answer until it is done.
 import { wrappedList } from "../../client/ess";
 import { Checker, isRecord, isUnknown } from "../../lifecycle/checks";
-import { chunks, validateAttachment, type Kind } from "../../lifecycle/kind";
+import { chunks, itemsOf, keyed, validateAttachment, type Kind } from "../../lifecycle/kind";
 
 /** One classic load balancer attached to the scaling group, as the resource's `loadBalancers` output holds it. */
 export interface LoadBalancer {
@@ -23,11 +23,13 @@ export const MAX_LOAD_BALANCERS_PER_CALL = 5;
 const DEFAULT_WEIGHT = 50;
 const FIELDS = ["loadBalancerId", "weight"];
 
+const key = (e: LoadBalancerEntry) => e.loadBalancerId;
 const compare = (a: LoadBalancerEntry, b: LoadBalancerEntry) => a.loadBalancerId.localeCompare(b.loadBalancerId);
+const itemOf = (e: LoadBalancerEntry): LoadBalancer => ({ loadBalancerId: e.loadBalancerId, weight: e.weight });
 
-/** The sorted entries of a `loadBalancers` list, default weights filled in. */
-export function toLoadBalancerEntries(list: unknown): LoadBalancerEntry[] {
-    return (Array.isArray(list) ? (list as LoadBalancer[]) : [])
+/** The sorted entries of a `loadBalancers` list or its keyed form, default weights filled in. */
+export function toLoadBalancerEntries(value: unknown): LoadBalancerEntry[] {
+    return (itemsOf(value) as LoadBalancer[])
         .map((l) => ({ loadBalancerId: l.loadBalancerId, weight: l.weight ?? DEFAULT_WEIGHT }))
         .sort(compare);
 }
@@ -77,10 +79,11 @@ export const loadBalancers: Kind<LoadBalancerEntry> = {
     attachAction: "AttachLoadBalancers",
     detachAction: "DetachLoadBalancers",
     detachTakesClientToken: true,
-    key: (e) => e.loadBalancerId,
+    key,
     compare,
     entriesOf: toLoadBalancerEntries,
-    toState: (entries) => [...entries].sort(compare).map((e) => ({ loadBalancerId: e.loadBalancerId, weight: e.weight })),
+    toState: (entries) => [...entries].sort(compare).map(itemOf),
+    toInputs: (entries) => keyed(entries, { key, compare }, itemOf),
     split: (entries) => chunks(entries, MAX_LOAD_BALANCERS_PER_CALL),
     params: loadBalancerParams,
     attached: (sg) => {

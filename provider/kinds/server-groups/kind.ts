@@ -5,7 +5,7 @@
 // scaling activity.
 import { wrappedList } from "../../client/ess";
 import { Checker, isRecord, isUnknown } from "../../lifecycle/checks";
-import { chunks, validateAttachment, type Kind } from "../../lifecycle/kind";
+import { chunks, itemsOf, keyed, validateAttachment, type Kind } from "../../lifecycle/kind";
 
 /** The server group types AttachServerGroups takes. */
 export type ServerGroupType = "ALB" | "NLB" | "GWLB";
@@ -94,20 +94,21 @@ function checkServerGroups(c: Checker, groups: unknown[]): void {
     });
 }
 
-/** The sorted entries of a `serverGroups` list, default weights filled in. */
-export function toServerGroupEntries(list: unknown): ServerGroupEntry[] {
-    return (Array.isArray(list) ? (list as ServerGroup[]) : []).map(entryOf).sort(compare);
+/** The sorted entries of a `serverGroups` list or its keyed form, default weights filled in. */
+export function toServerGroupEntries(value: unknown): ServerGroupEntry[] {
+    return (itemsOf(value) as ServerGroup[]).map(entryOf).sort(compare);
 }
 
-/** The canonical `serverGroups` list: sorted; ALB/NLB with port and weight, GWLB with neither. */
+/** One entry as users write it: ALB/NLB with port and weight, GWLB with neither. */
+function itemOf(e: ServerGroupEntry): ServerGroup {
+    return isGwlb(e)
+        ? { serverGroupId: e.serverGroupId, type: e.type }
+        : { serverGroupId: e.serverGroupId, type: e.type, port: e.port, weight: e.weight };
+}
+
+/** The canonical `serverGroups` list: sorted, each entry as `itemOf` writes it. */
 export function toServerGroups(entries: readonly ServerGroupEntry[]): ServerGroup[] {
-    return [...entries]
-        .sort(compare)
-        .map((e) =>
-            isGwlb(e)
-                ? { serverGroupId: e.serverGroupId, type: e.type }
-                : { serverGroupId: e.serverGroupId, type: e.type, port: e.port, weight: e.weight },
-        );
+    return [...entries].sort(compare).map(itemOf);
 }
 
 /** `ServerGroup.N.*` for one call (≤ 5 entries); GWLB entries name no port and no weight. */
@@ -137,6 +138,7 @@ export const serverGroups: Kind<ServerGroupEntry> = {
     compare,
     entriesOf: toServerGroupEntries,
     toState: toServerGroups,
+    toInputs: (entries) => keyed(entries, { key, compare }, itemOf),
     split: (entries) => chunks(entries, MAX_SERVER_GROUPS_PER_CALL),
     params: serverGroupParams,
     attached: (sg) =>

@@ -7,13 +7,14 @@ import { Checker, isRecord, isUnknown } from "../../lifecycle/checks";
 import { validateAttachment, type Kind } from "../../lifecycle/kind";
 import {
     compareEntries,
+    entriesIn,
     entryKey,
     MAX_GROUPS_PER_LOAD_BALANCER,
     MAX_LOAD_BALANCERS_PER_CALL,
     toEntries,
+    toKeyedEntries,
     toVServerGroups,
     type Entry,
-    type VServerGroup,
 } from "./model";
 
 const GROUP_FIELDS = ["loadbalancerId", "vserverAttributes"];
@@ -153,8 +154,9 @@ export const vserverGroups: Kind<Entry> = {
     detachTakesClientToken: false,
     key: entryKey,
     compare: compareEntries,
-    entriesOf: (list) => toEntries(list as VServerGroup[]),
+    entriesOf: entriesIn,
     toState: toVServerGroups,
+    toInputs: toKeyedEntries,
     split: splitIntoCalls,
     params: (entries, attaching) => vserverGroupParams(entries, attaching),
     attached: vserverGroupsIn,

@@ -1,6 +1,6 @@
 // The shapes of this domain: an entry, the nested form users write, the checked inputs and the
 // state the engine keeps, and the API limits on them. Pure: no I/O, no Pulumi runtime.
-import type { Attachment } from "../../lifecycle/kind";
+import { itemsOf, keyed, type Attachment } from "../../lifecycle/kind";
 
 /** Weight ESS uses when none is given. */
 export const DEFAULT_WEIGHT = 50;
@@ -62,6 +62,22 @@ export function toEntries(groups: readonly VServerGroup[]): Entry[] {
         .sort(compareEntries);
 }
 
+/** The entries a field value holds: the nested list (program, outputs) or the keyed form (inputs); sorted, default weights. */
+export function entriesIn(value: unknown): Entry[] {
+    if (Array.isArray(value)) return toEntries(value as VServerGroup[]);
+    return itemsOf(value)
+        .map((e) => {
+            const { loadbalancerId, vserverGroupId, port, weight } = e as Entry;
+            return { loadbalancerId, vserverGroupId, port, weight: weight ?? DEFAULT_WEIGHT };
+        })
+        .sort(compareEntries);
+}
+
+/** The keyed form inputs hold: `lb-1/rsp-1/80` → the entry, weight explicit. */
+export function toKeyedEntries(entries: readonly Entry[]): Record<string, Entry> {
+    return keyed<Entry>(entries, { key: entryKey, compare: compareEntries }, (e) => ({ ...e })) as Record<string, Entry>;
+}
+
 /** The canonical nested shape of an entry list: grouped by load balancer, sorted, weights explicit. */
 export function toVServerGroups(entries: readonly Entry[]): VServerGroup[] {
     const byLoadBalancer = new Map<string, VServerAttribute[]>();
@@ -73,14 +89,20 @@ export function toVServerGroups(entries: readonly Entry[]): VServerGroup[] {
     return [...byLoadBalancer].map(([loadbalancerId, vserverAttributes]) => ({ loadbalancerId, vserverAttributes }));
 }
 
-/** Inputs after `check`: validated, with the region resolved (plus `declaredByOthers`, which the resource class sets). */
+/**
+ * Inputs after `check`: validated, with the region resolved (plus `declaredByOthers`, which the
+ * resource class sets). `vserverGroups` is keyed (`toKeyedEntries`); states of releases up to
+ * 0.1.0 hold the nested list, and every step reads both.
+ */
 export interface AttachmentInputs extends Attachment {
-    vserverGroups: VServerGroup[];
+    vserverGroups: VServerGroup[] | Record<string, Entry>;
 }
 
 /**
- * What the state records. `vserverGroups` lists the entries this resource owns that are attached,
- * in canonical order with explicit weights; after a partial failure or a refresh it may hold fewer
- * entries than the inputs, and the next update attaches the rest.
+ * What the state's outputs record. `vserverGroups` lists the entries this resource owns that are
+ * attached, in canonical order with explicit weights; after a partial failure or a refresh it may
+ * hold fewer entries than the inputs, and the next update attaches the rest.
  */
-export type AttachmentState = AttachmentInputs;
+export interface AttachmentState extends Attachment {
+    vserverGroups: VServerGroup[];
+}
