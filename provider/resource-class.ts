@@ -3,9 +3,17 @@
 // the text serialized into each user's state stays a few KB, captures no module state (so no
 // credentials), and `delete` runs the installed code rather than a frozen copy of it.
 import * as pulumi from "@pulumi/pulumi";
+import type { IdentitySettings } from "./client/identity";
 import { trackDeclaration } from "./declarations";
 import type { Kind, KindEntry } from "./lifecycle/kind";
 import type { Steps } from "./lifecycle/steps";
+
+/** A settings object whose values may each be an Output, as `alicloud.ProviderArgs` takes them. */
+export type DeepInput<T> = T extends (infer U)[]
+    ? pulumi.Input<DeepInput<U>[]>
+    : T extends object
+      ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+      : pulumi.Input<T>;
 
 /** The arguments every kind takes besides its list of entries. */
 export interface AttachmentArgs {
@@ -17,6 +25,14 @@ export interface AttachmentArgs {
     forceAttach?: pulumi.Input<boolean>;
     /** The Detach call's `ForceDetach`: also remove the scaling group's instances from what is detached (for server groups and load balancers, a scaling activity the step waits for). Default false. */
     forceDetach?: pulumi.Input<boolean>;
+    /**
+     * Who calls ESS for this resource, with the names and meanings of `alicloud.ProviderArgs`
+     * (accessKey/secretKey/securityToken, profile + sharedCredentialsFile, assumeRole,
+     * assumeRoleWithOidc, ecsRoleName, credentialsUri, region, endpoints): pass the settings of the
+     * `alicloud.Provider` the rest of the program uses for this account. Default: the stack's
+     * `alicloud:*` config and environment. Kept secret in state.
+     */
+    identity?: DeepInput<IdentitySettings>;
 }
 
 /** What makes one kind's class: its kind, its type name and the provider object its resources carry. */
@@ -69,6 +85,33 @@ function qualifiedName(name: string, opts: pulumi.CustomResourceOptions | undefi
 }
 
 /**
+ * An `alicloud.Provider` given as `provider`, in `providers` or by a parent: a dynamic resource
+ * cannot use it, and Pulumi would ignore it without a word, so the resource would call ESS as the
+ * stack's identity. Refused unless the resource says who calls with `identity`.
+ */
+function refuseOtherProviders(
+    typeName: string,
+    name: string,
+    args: AttachmentArgs | undefined,
+    opts: pulumi.CustomResourceOptions | undefined,
+): void {
+    if (args?.identity !== undefined) return;
+    // `getPackage` and `__providers` are @pulumi/pulumi's own (internal) fields, as qualifiedName reads `__name`.
+    type Provider = { getPackage?: () => string; __name?: string };
+    type WithProviders = { __providers?: Record<string, Provider> };
+    const given = [
+        ...(opts?.provider ? [opts.provider as unknown as Provider] : []),
+        ...Object.values((opts?.parent as WithProviders | undefined)?.__providers ?? {}),
+    ];
+    const alicloud = given.find((p) => p.getPackage?.() === "alicloud");
+    if (!alicloud) return;
+    throw new pulumi.RunError(
+        `${typeName} "${name}" has an alicloud provider ("${alicloud.__name}", from \`provider\` or its parent's \`providers\`), which a dynamic resource cannot use: ` +
+            "it would call ESS as the stack's identity instead. Pass the same settings as the `identity` argument (the object you give `new alicloud.Provider`).",
+    );
+}
+
+/**
  * The base of every kind's resource class: the outputs every kind has, `get`, the import guard and
  * the `declaredByOthers` input (see ./declarations). A kind's class sets `static readonly spec` and
  * declares its list output; nothing else.
@@ -112,6 +155,7 @@ export abstract class AttachmentResource<Args extends AttachmentArgs> extends pu
                 `${typeName} "${name}" cannot be imported: remove the \`import\` option and declare the resource as it is; \`pulumi up\` adopts the ${kind.noun}s already attached to the scaling group without attaching them again.`,
             );
         }
+        refuseOtherProviders(typeName, name, args, opts);
         // A managed resource tells the provider what the program's other resources declare.
         const resourceName = qualifiedName(name, opts);
         const declared = args && opts?.id === undefined ? trackDeclaration(kind, resourceName, args) : undefined;
@@ -128,7 +172,10 @@ export abstract class AttachmentResource<Args extends AttachmentArgs> extends pu
                 ...args,
                 ...(declared && { resourceName, declaredByOthers: declared.declaredByOthers }),
             },
-            opts,
+            // The identity holds keys and tokens: secret in state whatever the program passed.
+            args?.identity === undefined
+                ? opts
+                : { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "identity"] },
             "ess",
             typeName,
         );

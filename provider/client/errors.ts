@@ -35,8 +35,6 @@ const TRANSPORT_CODES = new Set([
 const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 const HINTS: Record<string, string> = {
-    "Forbidden.Unauthorized":
-        "the RAM identity lacks permission: grant ess:AttachVServerGroups, ess:DetachVServerGroups and ess:DescribeScalingGroups (see the RAM policy in docs/configuration.md)",
     "QuotaExceeded.VServerGroup":
         "the scaling group has reached its VServer group quota (default 5, see DescribeLimitation MaxNumberOfVServerGroups): detach others or ask for a higher quota in the Quota Center",
     IncorrectLoadBalancerHealthCheck:
@@ -55,6 +53,16 @@ const HINTS: Record<string, string> = {
     "InvalidSecurityToken.MismatchWithAccessKey": "the STS token does not belong to this AccessKey ID",
 };
 
+/** Codes with which ESS and RAM refuse an identity an action. */
+const DENIED_CODES = new Set(["Forbidden.Unauthorized", "Forbidden.RAM", "NoPermission", "Forbidden"]);
+
+function hintFor(action: string, code: string): string | undefined {
+    if (DENIED_CODES.has(code)) {
+        return `the identity that called lacks the RAM permission ess:${action}: grant it (the RAM policy in docs/configuration.md lists every action this package calls)`;
+    }
+    return HINTS[code];
+}
+
 export class EssError extends Error {
     override readonly name = "EssError";
 
@@ -64,7 +72,7 @@ export class EssError extends Error {
         readonly detail: string,
         readonly requestId?: string,
         readonly httpStatus?: number,
-        hint: string | undefined = HINTS[code],
+        hint: string | undefined = hintFor(action, code),
     ) {
         const where = requestId ? ` (RequestId: ${requestId})` : "";
         super(`${action} failed: ${code}: ${detail}${where}${hint ? `; ${hint}` : ""}`);

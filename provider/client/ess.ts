@@ -5,6 +5,7 @@ import { EssError, ScalingGroupStateError, toEssError } from "./errors";
 import { THROTTLING_CODES, type AdaptiveLimiter } from "./limiter";
 import { withRetry, type RetryPolicy } from "./retry";
 import type { AccessKey, Endpoint } from "./config";
+import { credentialOf, type Identity } from "./identity";
 
 export const ESS_VERSION = "2014-08-28";
 const DESCRIBE_IDS_PER_CALL = 20;
@@ -23,7 +24,9 @@ export interface ScalingActivity {
 export interface EssClientOptions {
     region: string;
     endpoint: Endpoint;
-    /** Undefined: use the `@alicloud/credentials` default chain. */
+    /** Who calls (see ./identity); default: `accessKey`, else the `@alicloud/credentials` default chain. */
+    identity?: Identity;
+    /** Shorthand for an identity that is one AccessKey. */
     accessKey?: AccessKey;
     retry: RetryPolicy;
     readTimeoutMs: number;
@@ -50,28 +53,23 @@ export class EssClient {
     lostAnswers = 0;
 
     private constructor(
-        private readonly api: OpenApiClient,
+        private api: OpenApiClient,
         private readonly options: EssClientOptions,
     ) {}
 
     static create(options: EssClientOptions): EssClient {
+        return new EssClient(EssClient.api(options), options);
+    }
+
+    /** A client with a fresh credential: the `@alicloud/credentials` providers fetch and refresh STS tokens themselves. */
+    private static api(options: EssClientOptions): OpenApiClient {
         const { default: Client, Config } = require("@alicloud/openapi-client") as typeof import("@alicloud/openapi-client");
-        const { default: Credential, Config: CredentialConfig } =
-            require("@alicloud/credentials") as typeof import("@alicloud/credentials");
-        const key = options.accessKey;
-        const credential = key
-            ? new Credential(
-                  new CredentialConfig({
-                      type: key.securityToken ? "sts" : "access_key",
-                      accessKeyId: key.accessKeyId,
-                      accessKeySecret: key.accessKeySecret,
-                      securityToken: key.securityToken,
-                  }),
-              )
-            : new Credential();
-        const api = new Client(
+        const identity: Identity = options.identity ?? {
+            base: options.accessKey ? { type: "access_key", key: options.accessKey } : { type: "default" },
+        };
+        return new Client(
             new Config({
-                credential,
+                credential: credentialOf(identity),
                 endpoint: options.endpoint.host,
                 protocol: options.endpoint.protocol,
                 regionId: options.region,
@@ -81,7 +79,12 @@ export class EssClient {
                 signatureAlgorithm: options.signatureV1 ? "v2" : undefined,
             }),
         );
-        return new EssClient(api, options);
+    }
+
+    /** Whether a new credential may hold a new STS token: not for a token given as is. */
+    private get renewable(): boolean {
+        const identity = this.options.identity;
+        return identity !== undefined && (identity.assumeRole !== undefined || identity.base.type !== "access_key");
     }
 
     /**
@@ -150,7 +153,7 @@ export class EssClient {
                 const limiter = this.options.limiter;
                 try {
                     await limiter?.acquire(action);
-                    const body = await this.send(action, params);
+                    const body = await this.sendRenewing(action, params);
                     limiter?.succeeded(action);
                     return body;
                 } catch (err) {
@@ -175,6 +178,21 @@ export class EssClient {
                     ),
             },
         );
+    }
+
+    /**
+     * One attempt; a temporary credential that ESS calls expired (revoked, or a clock ahead of the
+     * library's) is fetched anew and the call sent once more.
+     */
+    private async sendRenewing(action: string, params: Params): Promise<Body> {
+        try {
+            return await this.send(action, params);
+        } catch (err) {
+            if (!this.renewable || toEssError(action, err).code !== "InvalidSecurityToken.Expired") throw err;
+            this.options.onRetry?.(`${action}: the STS token expired, fetching a new one`);
+            this.api = EssClient.api(this.options);
+            return this.send(action, params);
+        }
     }
 
     /** One attempt, no retry. */

@@ -121,7 +121,7 @@ describe("EssError", () => {
         );
         expect(e.message).toBe(
             "AttachVServerGroups failed: Forbidden.Unauthorized: A required authorization for the specified action is not supplied. (RequestId: 473469C7); " +
-                "the RAM identity lacks permission: grant ess:AttachVServerGroups, ess:DetachVServerGroups and ess:DescribeScalingGroups (see the RAM policy in docs/configuration.md)",
+                "the identity that called lacks the RAM permission ess:AttachVServerGroups: grant it (the RAM policy in docs/configuration.md lists every action this package calls)",
         );
         expect(new EssError("AttachVServerGroups", "QuotaExceeded.VServerGroup", "q", "r", 400).message).toMatch(/quota/);
         expect(new EssError("AttachVServerGroups", "IncorrectLoadBalancerHealthCheck", "h", "r", 400).message).toMatch(
