@@ -53,6 +53,7 @@ export function convergerOf<E extends KindEntry>(kind: Kind<E>) {
             [kind.field]: kind.toState(owned),
             forceAttach: inputs.forceAttach,
             forceDetach: inputs.forceDetach,
+            ...(inputs.identity === undefined ? {} : { identity: inputs.identity }),
             ...(inputs.resourceName === undefined ? {} : { resourceName: inputs.resourceName }),
             ...(Object.keys(shared).length > 0 ? { declaredByOthers: shared } : {}),
         } as Attachment;
@@ -101,8 +102,12 @@ export function convergerOf<E extends KindEntry>(kind: Kind<E>) {
         const shared = candidates.filter((e) => sharedKeys.has(key(e)));
         for (const e of shared) known.delete(key(e));
         for (const e of shared) handedOver.add(key(e));
+        // Name who declares them, so that a stale record (see docs/limitations.md) can be told apart.
+        const gone = deletedNames(scope(inputs));
+        const names = [...new Set(shared.flatMap((e) => inputs.declaredByOthers?.[key(e)] ?? []))].filter((n) => !gone.has(n));
         report(
-            `leaving ${plural(shared.length, kind.noun)} attached to the scaling group (${named(shared)}): another resource of this stack declares them`,
+            `leaving ${plural(shared.length, kind.noun)} attached to the scaling group (${named(shared)}): another resource of this stack declares them` +
+                (names.length > 0 ? ` (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""})` : ""),
         );
         return { detach: changes.detach.filter((e) => !sharedKeys.has(key(e))), attach: changes.attach };
     }

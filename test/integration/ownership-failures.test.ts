@@ -136,6 +136,42 @@ describe("however the engine runs (issue 20)", () => {
         expect(attachedOf(emulator, "asg-1")).toEqual([]);
     });
 
+    it("a destroy retried after a failed one cannot tell a stale record from `destroy --target B`: it leaves X, and names whom it trusts", async () => {
+        const XK = "lb-0/rsp-0-0/80";
+        const lines: string[] = [];
+        const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
+        process.env.ESS_VSERVER_GROUPS_QUIET = "0";
+        try {
+            // The same process, the same call, the same state: both runs must give the same answer.
+            const deleteBAfterADeleted = async (aDeletedEarlier: boolean) => {
+                emulator.control.reset();
+                await nextRun();
+                const a = await steps.create({ ...inputsOf("asg-1", [X, Y]), resourceName: "A", declaredByOthers: { [XK]: ["B"] } });
+                const b = await steps.create({ ...inputsOf("asg-1", [X]), resourceName: "B", declaredByOthers: { [XK]: ["A"] } });
+                if (aDeletedEarlier) {
+                    await nextRun(); // the failed `pulumi destroy`: A's delete leaves X to B, then B's delete fails (not called)
+                    await steps.delete(a.id, a.outs!);
+                }
+                await nextRun(); // the retried `pulumi destroy` (A gone), or `pulumi destroy --target B` (A alive)
+                lines.length = 0;
+                await steps.delete(b.id, b.outs!);
+                return {
+                    attached: attachedOf(emulator, "asg-1"),
+                    detaches: detachCalls().length,
+                    said: lines.filter((l) => l.includes("leaving")),
+                };
+            };
+            const leaving = [
+                "ess-vserver-groups: leaving 1 VServer group attached to the scaling group (rsp-0-0:80): another resource of this stack declares them (A)\n",
+            ];
+            expect(await deleteBAfterADeleted(false)).toEqual({ attached: [X, Y], detaches: 0, said: leaving }); // right: A declares X
+            expect(await deleteBAfterADeleted(true)).toEqual({ attached: [X], detaches: 0, said: leaving }); // X orphaned: the documented limit
+        } finally {
+            process.env.ESS_VSERVER_GROUPS_QUIET = "1";
+            spy.mockRestore();
+        }
+    });
+
     it("state written before names were recorded gets them in an update with no API call", async () => {
         const old = await steps.create(inputsOf("asg-1", [X])); // as a release without resourceName wrote it
         await nextRun();
