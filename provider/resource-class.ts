@@ -130,15 +130,18 @@ export abstract class AttachmentResource<Args extends AttachmentArgs> extends pu
      * Reads what is attached to an existing scaling group, without managing it: `id` is the
      * scaling group's ID (`asg-…`); the region comes from config `alicloud:region` or env
      * `ALIBABA_CLOUD_REGION_ID`. The result lists every entry of the kind attached to the group,
-     * and owns none of them: it never detaches.
+     * and owns none of them: it never detaches. `identity` reads a group of another account or
+     * region (as the resource's argument of that name).
      */
     static get<T>(
-        this: new (name: string, args: undefined, opts: pulumi.CustomResourceOptions) => T,
+        // `never`: every kind's constructor takes it; what is passed is the state a `get` reads with.
+        this: new (name: string, args: never, opts: pulumi.CustomResourceOptions) => T,
         name: string,
         id: pulumi.Input<string>,
         opts?: pulumi.CustomResourceOptions,
+        identity?: AttachmentArgs["identity"],
     ): T {
-        return new this(name, undefined, { ...opts, id });
+        return new this(name, (identity === undefined ? undefined : { identity }) as never, { ...opts, id });
     }
 
     /**
@@ -170,6 +173,8 @@ export abstract class AttachmentResource<Args extends AttachmentArgs> extends pu
                 forceAttach: undefined,
                 forceDetach: undefined,
                 ...args,
+                // Keys and tokens: secret in inputs and state, whatever the program passed.
+                ...(args?.identity === undefined ? {} : { identity: pulumi.secret(args.identity) }),
                 ...(declared && { resourceName, declaredByOthers: declared.declaredByOthers }),
             },
             // The identity holds keys and tokens: secret in state whatever the program passed.

@@ -3,7 +3,7 @@
 // that provider reads. Resolved into one `@alicloud/credentials` provider chain; a setting that cannot
 // be honoured, or two that contradict each other, is an error at preview, never a silent switch.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import type Credential from "@alicloud/credentials";
@@ -97,6 +97,16 @@ const ASSUME_ROLE_FIELDS = ["roleArn", "sessionName", "policy", "sessionExpirati
 const OIDC_FIELDS = ["oidcProviderArn", "roleArn", "oidcToken", "oidcTokenFile", "roleSessionName", "policy", "sessionExpiration"];
 /** Settings of `@pulumi/alicloud` that change how STS is called, which `@alicloud/credentials` cannot send. */
 const UNSUPPORTED = ["sourceIp", "secureTransport", "securityTransport"];
+const UNSUPPORTED_ENV = [
+    "ALICLOUD_SOURCE_IP",
+    "ALIBABA_CLOUD_SOURCE_IP",
+    "ALICLOUD_SECURE_TRANSPORT",
+    "ALIBABA_CLOUD_SECURE_TRANSPORT",
+    "ALICLOUD_SECURITY_TRANSPORT",
+    "ALIBABA_CLOUD_SECURITY_TRANSPORT",
+];
+/** Profile modes whose refreshed tokens the library writes back to ~/.aliyun/config.json, whatever file they came from. */
+const WRITES_DEFAULT_FILE = ["OAuth", "External"];
 /** The profile modes `@alicloud/credentials` (CLIProfileCredentialsProvider) reads. */
 const PROFILE_MODES = ["AK", "StsToken", "RamRoleArn", "EcsRamRole", "OIDC", "ChainableRamRoleArn", "CloudSSO", "OAuth", "External"];
 const DEFAULT_SESSION_NAME = "pulumi-alicloud-ess";
@@ -183,7 +193,7 @@ function settingsOf(
 ): { settings: Record<string, unknown>; name: (s: string) => string } {
     if (resource !== undefined && resource !== null) {
         if (!isRecord(resource))
-            throw new IdentityError("identity", `is ${JSON.stringify(resource)}: must be an object of alicloud.ProviderArgs settings`);
+            throw new IdentityError("identity", `is a ${typeof resource}: must be an object of alicloud.ProviderArgs settings`);
         for (const field of Object.keys(resource)) {
             if (UNSUPPORTED.includes(field) && resource[field] !== undefined)
                 throw new IdentityError(
@@ -247,18 +257,12 @@ function ownAccessKey(settings: Record<string, unknown>): Found<AccessKey> | und
     };
 }
 
-/** The static AccessKey: a resource's own pair, else the stack config's, else the environment's (see staticAccessKey). */
-function accessKeyOf(
-    settings: Record<string, unknown>,
-    resource: boolean,
-    config: StackConfig | undefined,
-    env: Env,
-): Found<AccessKey> | undefined {
-    const own = resource ? ownAccessKey(settings) : undefined;
-    if (own) return own;
-    const key = staticAccessKey(resource ? undefined : config, env);
-    if (!key) return undefined;
-    return { value: key, from: !resource && config?.get("alicloud:accessKey") ? "alicloud:accessKey" : "the environment's AccessKey" };
+/** The names of the environment's AccessKey pair that is set (see staticAccessKey's spellings). */
+function envKeyName(env: Env, key: AccessKey): string {
+    const spelling = ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY", "ALIBABACLOUD_ACCESS_KEY_ID"].find(
+        (n) => env[n] === key.accessKeyId,
+    );
+    return spelling ?? "the environment's AccessKey";
 }
 
 function endpointsOf(value: unknown, where: string): { ess?: string; sts?: string } {
@@ -303,22 +307,40 @@ function profileBase(profile: Found<string>, file: Found<string> | undefined): B
             profile.from,
             `is ${JSON.stringify(profile.value)}, whose mode ${JSON.stringify(found.mode)} is not one @alicloud/credentials reads (${PROFILE_MODES.join(", ")})`,
         );
+    if (file && WRITES_DEFAULT_FILE.includes(String(found.mode)) && path !== join(homedir(), ".aliyun", "config.json"))
+        throw new IdentityError(
+            profile.from,
+            `is ${JSON.stringify(profile.value)}, a ${found.mode} profile: @alicloud/credentials writes its refreshed tokens to ~/.aliyun/config.json, not to ${where}; use that file for it`,
+        );
     return { type: "profile", profile: profile.value, file: path };
 }
 
-/** An OIDC token given as a value goes to a private file: `@alicloud/credentials` reads tokens from files. */
+/** An OIDC token given as a value goes to a file of this process (removed when it exits): `@alicloud/credentials` reads tokens from files. */
+let tokenDir: string | undefined;
 function tokenFile(token: string): string {
-    const dir = join(tmpdir(), `pulumi-alicloud-ess-${process.getuid?.() ?? "user"}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const path = join(dir, `oidc-${createHash("sha256").update(token).digest("hex").slice(0, 16)}`);
-    if (!existsSync(path)) writeFileSync(path, token, { mode: 0o600 });
+    if (!tokenDir) {
+        const dir = mkdtempSync(join(tmpdir(), "pulumi-alicloud-ess-"));
+        process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+        tokenDir = dir;
+    }
+    const path = join(tokenDir, `oidc-${createHash("sha256").update(token).digest("hex").slice(0, 16)}`);
+    if (!existsSync(path)) {
+        writeFileSync(`${path}.tmp`, token, { mode: 0o600 });
+        renameSync(`${path}.tmp`, path);
+    }
     return path;
 }
 
 function oidcOf(value: unknown, where: string, env: Env): Found<Base> | undefined {
     let oidc: Record<string, unknown>;
     if (value !== undefined && value !== null) {
-        oidc = checkedObject(where, value, OIDC_FIELDS, ["oidcProviderArn", "roleArn"]);
+        // Fields left out fall back to the environment, as the provider's nested defaults do.
+        oidc = { ...checkedObject(where, value, OIDC_FIELDS, ["oidcProviderArn", "roleArn"]) };
+        if (oidc.oidcToken === undefined && oidc.oidcTokenFile === undefined) {
+            oidc.oidcTokenFile = fromEnv(env, "oidcTokenFile")?.value;
+            oidc.oidcToken = oidc.oidcTokenFile === undefined ? fromEnv(env, "oidcToken")?.value : undefined;
+        }
+        oidc.roleSessionName ??= env.ALIBABA_CLOUD_ROLE_SESSION_NAME || undefined;
     } else {
         const provider = fromEnv(env, "oidcProviderArn");
         if (!provider) return undefined;
@@ -336,7 +358,10 @@ function oidcOf(value: unknown, where: string, env: Env): Found<Base> | undefine
     roleArnOk(`${where}.roleArn`, oidc.roleArn);
     const { oidcToken, oidcTokenFile } = oidc as { oidcToken?: string; oidcTokenFile?: string };
     if ((oidcToken === undefined) === (oidcTokenFile === undefined))
-        throw new IdentityError(where, "needs exactly one of oidcToken and oidcTokenFile (or ALIBABA_CLOUD_OIDC_TOKEN_FILE)");
+        throw new IdentityError(
+            where,
+            "needs exactly one of oidcToken and oidcTokenFile (else ALIBABA_CLOUD_OIDC_TOKEN_FILE or ALIBABA_CLOUD_OIDC_TOKEN)",
+        );
     if (oidcTokenFile !== undefined && !existsSync(oidcTokenFile))
         throw new IdentityError(`${where}.oidcTokenFile`, `is ${JSON.stringify(oidcTokenFile)}: no such file`);
     const file = oidcTokenFile ?? tokenFile(oidcToken as string);
@@ -346,28 +371,45 @@ function oidcOf(value: unknown, where: string, env: Env): Found<Base> | undefine
     };
 }
 
-function assumeRoleOf(value: unknown, where: string, env: Env): Identity["assumeRole"] {
+/** ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION, checked. */
+function envExpiration(env: Env): number | undefined {
+    const expiration = fromEnv(env, "sessionExpiration");
+    if (!expiration) return undefined;
+    const seconds = Number(expiration.value);
+    if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43200)
+        throw new IdentityError(
+            expiration.from,
+            `is ${JSON.stringify(expiration.value)}: must be a whole number of seconds from 900 to 43200`,
+        );
+    return seconds;
+}
+
+/**
+ * The role to assume: the `assumeRole` object (fields it leaves out from the environment, as the
+ * provider's nested defaults do), else ALICLOUD_ASSUME_ROLE_ARN, else ALIBABA_CLOUD_ROLE_ARN unless
+ * it names the role of an OIDC setting (ALIBABA_CLOUD_OIDC_PROVIDER_ARN).
+ */
+function assumeRoleOf(value: unknown, where: string, env: Env): Found<NonNullable<Identity["assumeRole"]>> | undefined {
     let role: Record<string, unknown>;
     if (value !== undefined && value !== null) {
-        role = checkedObject(where, value, ASSUME_ROLE_FIELDS, ["roleArn"]);
+        role = { ...checkedObject(where, value, ASSUME_ROLE_FIELDS, ["roleArn"]) };
+        roleArnOk(`${where}.roleArn`, role.roleArn);
     } else {
-        const arn = fromEnv(env, "roleArn");
-        if (!arn || env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN) return undefined;
+        const arn = env.ALICLOUD_ASSUME_ROLE_ARN
+            ? { value: env.ALICLOUD_ASSUME_ROLE_ARN, from: "ALICLOUD_ASSUME_ROLE_ARN" }
+            : env.ALIBABA_CLOUD_ROLE_ARN && !env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN
+              ? { value: env.ALIBABA_CLOUD_ROLE_ARN, from: "ALIBABA_CLOUD_ROLE_ARN" }
+              : undefined;
+        if (!arn) return undefined;
         where = arn.from;
-        const expiration = fromEnv(env, "sessionExpiration");
-        role = { roleArn: arn.value, sessionName: fromEnv(env, "sessionName")?.value };
-        if (expiration) {
-            const seconds = Number(expiration.value);
-            if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43200)
-                throw new IdentityError(
-                    expiration.from,
-                    `is ${JSON.stringify(expiration.value)}: must be a whole number of seconds from 900 to 43200`,
-                );
-            role.sessionExpiration = seconds;
-        }
+        roleArnOk(where, arn.value);
+        role = { roleArn: arn.value };
     }
-    roleArnOk(where.endsWith("ARN") ? where : `${where}.roleArn`, role.roleArn);
-    return { ...(role as unknown as AssumeRole), sessionName: (role.sessionName as string | undefined) ?? DEFAULT_SESSION_NAME };
+    role.sessionName ??= fromEnv(env, "sessionName")?.value;
+    role.sessionExpiration ??= envExpiration(env);
+    const found = { ...(role as unknown as AssumeRole), sessionName: (role.sessionName as string | undefined) ?? DEFAULT_SESSION_NAME };
+    if (found.sessionExpiration === undefined) delete found.sessionExpiration;
+    return { value: found, from: where };
 }
 
 /**
@@ -375,39 +417,71 @@ function assumeRoleOf(value: unknown, where: string, env: Env): Identity["assume
  * config, each setting falling back to the environment. Reads a profile file, touches no network.
  */
 export function identityOf(resource: unknown, config: StackConfig | undefined, env: Env = process.env): Identity {
+    for (const name of UNSUPPORTED_ENV) {
+        if (env[name]) throw new IdentityError(name, "is set: this package cannot send it to STS, so it would not apply; unset it");
+    }
     const { settings, name } = settingsOf(resource, config);
     const isResource = resource !== undefined && resource !== null;
     const region = stringSetting(settings, name, "region", {});
     const endpoints = endpointsOf(settings.endpoints, name("endpoints"));
+    const given = (setting: string) => stringSetting(settings, name, setting, {});
 
-    // At most one base identity: two would leave it to an order of precedence nobody reads.
-    const key = accessKeyOf(settings, isResource, config, env);
-    const profile = stringSetting(settings, name, "profile", env);
-    const ecs = stringSetting(settings, name, "ecsRoleName", env);
-    const uri = stringSetting(settings, name, "credentialsUri", env);
-    const oidc = oidcOf(settings.assumeRoleWithOidc, name("assumeRoleWithOidc"), env);
-    const set = [key, profile, ecs, uri, oidc].flatMap((f) => (f ? [f.from] : []));
+    // One base identity. Those the program or stack config names win over the environment's (as the
+    // provider's settings over their env defaults); two at the same level are an error, never an order
+    // of precedence nobody reads.
+    const explicitKey = isResource
+        ? ownAccessKey(settings)
+        : config?.get("alicloud:accessKey") || config?.get("alicloud:secretKey") || config?.get("alicloud:securityToken")
+          ? { value: staticAccessKey(config, {}) as AccessKey, from: "alicloud:accessKey" }
+          : undefined;
+    const explicitOidc =
+        settings.assumeRoleWithOidc === undefined || settings.assumeRoleWithOidc === null
+            ? undefined
+            : oidcOf(settings.assumeRoleWithOidc, name("assumeRoleWithOidc"), env);
+    const explicit = {
+        key: explicitKey,
+        profile: given("profile"),
+        ecs: given("ecsRoleName"),
+        uri: given("credentialsUri"),
+        oidc: explicitOidc,
+    };
+    const fromEnvironment = () => {
+        const key = staticAccessKey(undefined, env);
+        return {
+            key: key && { value: key, from: envKeyName(env, key) },
+            profile: fromEnv(env, "profile"),
+            ecs: fromEnv(env, "ecsRoleName"),
+            uri: fromEnv(env, "credentialsUri"),
+            oidc: oidcOf(undefined, "", env),
+        };
+    };
+    const named = (c: typeof explicit) => [c.key, c.profile, c.ecs, c.uri, c.oidc].flatMap((f) => (f ? [f.from] : []));
+    const chosen = named(explicit).length > 0 ? explicit : fromEnvironment();
+    const set = named(chosen);
     if (set.length > 1) {
         throw new IdentityError(set[0], `and ${set.slice(1).join(" and ")} are both set, and each says who calls ESS: keep one`);
     }
     const assumeRole = assumeRoleOf(settings.assumeRole, name("assumeRole"), env);
-    if (assumeRole && oidc) {
-        throw new IdentityError(name("assumeRole"), `and ${oidc.from} are both set: assumeRoleWithOidc already assumes a role; keep one`);
+    if (assumeRole && chosen.oidc) {
+        throw new IdentityError(
+            assumeRole.from,
+            `and ${chosen.oidc.from} are both set: assumeRoleWithOidc already assumes a role; keep one`,
+        );
     }
     const file = stringSetting(settings, name, "sharedCredentialsFile", env);
-    if (file && !profile)
+    if (file && !chosen.profile)
         throw new IdentityError(
             file.from,
             "is set but no profile is: set profile (alicloud:profile or ALICLOUD_PROFILE) to the profile to read",
         );
 
     let base: Base = { type: "default" };
-    if (key) base = { type: "access_key", key: key.value };
-    else if (profile) base = profileBase(profile, file);
-    else if (ecs) base = { type: "ecs_ram_role", roleName: ecs.value };
-    else if (uri) base = { type: "credentials_uri", uri: uri.value };
-    else if (oidc) base = oidc.value;
-    return { base, assumeRole, stsEndpoint: endpoints.sts, essEndpoint: endpoints.ess, region: region?.value };
+    if (chosen.key) base = { type: "access_key", key: chosen.key.value };
+    else if (chosen.profile) base = profileBase(chosen.profile, file);
+    else if (chosen.ecs) base = { type: "ecs_ram_role", roleName: chosen.ecs.value };
+    else if (chosen.uri) base = { type: "credentials_uri", uri: chosen.uri.value };
+    else if (chosen.oidc) base = chosen.oidc.value;
+    return { base, assumeRole: assumeRole?.value, stsEndpoint: endpoints.sts, essEndpoint: endpoints.ess, region: region?.value };
 }
 
 /** Who calls, in words for progress lines and errors: never a secret. */

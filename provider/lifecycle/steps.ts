@@ -115,7 +115,7 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
     }
 
     function describeForRead(s: Pick<Attachment, "region" | "scalingGroupId" | "identity">): Promise<Body | undefined> {
-        const group = groupOf(s);
+        const group = `${groupOf(s)}\n${JSON.stringify(s.identity ?? null)}`;
         let pending = reading.get(group);
         if (!pending) {
             pending = clientFor(s)
@@ -139,6 +139,8 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
                 if (!(err instanceof IdentityError) || !err.setting.startsWith(IDENTITY)) throw err;
                 failures.push({ property: IDENTITY, reason: err.message });
             }
+        } else if (isRecord(identity) && typeof identity.region === "string") {
+            region = identity.region; // the rest is known at `up`, and checked then
         }
         const validated = kind.validate(declared, region ?? defaultRegion(stackConfig));
         const inputs = validated.inputs;
@@ -261,15 +263,16 @@ export function stepsOf<E extends KindEntry>(kind: Kind<E>): Steps {
     async function get(id: string, props: Partial<Attachment>): Promise<dynamic.ReadResult> {
         const scalingGroupId = props.scalingGroupId ?? id.split(":")[0];
         redactFromOutput(scalingGroupId);
-        const region = props.region ?? defaultRegion(stackConfig);
+        const identity = props.identity;
+        const region = props.region ?? identityOf(identity, stackConfig).region ?? defaultRegion(stackConfig);
         if (!region) {
             throw new Error(
                 `reading ${scalingGroupId} needs a region: set config alicloud:region or env ALIBABA_CLOUD_REGION_ID, or pass the region in the state argument`,
             );
         }
-        const group = await describeForRead({ scalingGroupId, region });
+        const group = await describeForRead({ scalingGroupId, region, identity });
         if (!group) return { id: "" };
-        const seen = { scalingGroupId, region, forceAttach: props.forceAttach ?? false, forceDetach: props.forceDetach ?? false };
+        const seen = { scalingGroupId, region, forceAttach: props.forceAttach ?? false, forceDetach: props.forceDetach ?? false, identity };
         return { id, props: { ...stateOf(seen, kind.attached(group)), managed: false } };
     }
 

@@ -38,9 +38,14 @@ import { ScalingGroupServerGroups, ScalingGroupVServerGroups } from "pulumi-alic
 
 const config = new pulumi.Config();
 const rsp = (id: string, port: number) => [{ loadbalancerId: "lb-web", vserverAttributes: [{ vserverGroupId: id, port }] }];
-new ScalingGroupVServerGroups("web", { scalingGroupId: "asg-demo", vserverGroups: rsp("rsp-web-80", 80), identity: config.getSecretObject("prodIdentity") });
-const dev = config.getSecretObject<Record<string, unknown>>("devIdentity");
-if (dev) new ScalingGroupVServerGroups("dev-web", { scalingGroupId: "asg-demo-2", vserverGroups: rsp("rsp-web-443", 443), identity: dev });
+// Plain objects, as a program passes alicloud.ProviderArgs (here from the environment): the resource class keeps them secret.
+const identities = JSON.parse(process.env.TEST_IDENTITIES ?? "{}");
+new ScalingGroupVServerGroups("web", { scalingGroupId: "asg-demo", vserverGroups: rsp("rsp-web-80", 80), identity: identities.prod });
+const dev = identities.dev;
+if (dev) {
+    new ScalingGroupVServerGroups("dev-web", { scalingGroupId: "asg-demo-2", vserverGroups: rsp("rsp-web-443", 443), identity: dev });
+    ScalingGroupVServerGroups.get("dev-seen", "asg-demo-2", {}, dev);
+}
 if (config.getBoolean("activity")) {
     new ScalingGroupServerGroups("traffic", { scalingGroupId: "asg-demo", serverGroups: [{ serverGroupId: "sgp-alb-web", type: "ALB", port: 80 }], forceAttach: true });
 }
@@ -89,6 +94,7 @@ async function withStack<T>(
     try {
         return await steps(pulumi);
     } finally {
+        delete cli.env.TEST_IDENTITIES;
         // The next stack seeds the cloud afresh: no destroy needed (a test that checks destroy runs it).
         await pulumi(["stack", "rm", "--yes", "--force"], true);
     }
@@ -275,10 +281,9 @@ describe("each identity setting signs with the identity it names", () => {
 });
 
 test("two accounts in one program: each resource's calls are signed by its own account's key", async () => {
-    const identity = (key: typeof PROD) => JSON.stringify({ accessKey: key.accessKeyId, secretKey: key.accessKeySecret });
+    const identity = (key: typeof PROD) => ({ accessKey: key.accessKeyId, secretKey: key.accessKeySecret });
     await withStack([], async (pulumi) => {
-        await pulumi(["config", "set", "--secret", "prodIdentity", identity(PROD)]);
-        await pulumi(["config", "set", "--secret", "devIdentity", identity(DEV)]);
+        cli.env.TEST_IDENTITIES = JSON.stringify({ prod: identity(PROD), dev: identity(DEV) });
         emulator.control.clearCalls();
         await pulumi(["up", "--yes"]);
         const records = emulator.control.calls();
@@ -286,14 +291,24 @@ test("two accounts in one program: each resource's calls are signed by its own a
         const ofGroup = (group: string) =>
             signed(records.filter((c) => [c.params.ScalingGroupId, c.params["ScalingGroupId.1"]].includes(group))).sort();
         expect(ofGroup("asg-demo")).toEqual(["AttachVServerGroups by PROD", "DescribeScalingGroups by PROD"]);
-        expect(ofGroup("asg-demo-2")).toEqual(["AttachVServerGroups by DEV", "DescribeScalingGroups by DEV"]);
-        // State keeps each identity, as a secret: its key never appears in the stack's export.
+        // dev-web's create and dev-seen's reads (a `get` with the identity, in the preview and the update of `up`) are signed by DEV.
+        expect([...new Set(ofGroup("asg-demo-2"))]).toEqual(["AttachVServerGroups by DEV", "DescribeScalingGroups by DEV"]);
+        expect(ofGroup("asg-demo-2").length).toBe(4);
+        // State keeps each identity, as a secret, in inputs and outputs: its key never appears in the stack's export.
         const exported = (await pulumi(["stack", "export"])).stdout;
         expect(exported).not.toContain(PROD.accessKeySecret);
         expect(exported).not.toContain(DEV.accessKeySecret);
-        const resources = (JSON.parse(exported).deployment.resources as { urn: string; outputs?: Record<string, unknown> }[]).filter((r) =>
-            r.urn.endsWith("web"),
-        );
+        const resources = (
+            JSON.parse(exported).deployment.resources as {
+                urn: string;
+                inputs?: Record<string, unknown>;
+                outputs?: Record<string, unknown>;
+            }[]
+        ).filter((r) => r.urn.endsWith("web"));
+        expect(resources.map((r) => Object.keys(r.inputs?.identity as object))).toEqual([
+            ["4dabf18193072939515e22adb298388d", "ciphertext"],
+            ["4dabf18193072939515e22adb298388d", "ciphertext"],
+        ]);
         expect(resources.map((r) => Object.keys(r.outputs?.identity as object))).toEqual([
             ["4dabf18193072939515e22adb298388d", "ciphertext"],
             ["4dabf18193072939515e22adb298388d", "ciphertext"],
@@ -341,14 +356,17 @@ describe("a setting that cannot be honoured, or two that contradict each other, 
         ],
         [
             "a resource identity with half a key pair",
-            [["prodIdentity.accessKey", PROD.accessKeyId]],
+            [["TEST_IDENTITIES", JSON.stringify({ prod: { accessKey: PROD.accessKeyId } })]],
             "identity.accessKey is set but identity.secretKey is not: set both, or neither",
         ],
     ];
     test.each(cases)("%s", async (_, config, message) => {
         await withStack(
-            config.map(([k, v]) => [k, v, /Key$/.test(k)]),
+            config.filter(([k]) => k !== "TEST_IDENTITIES").map(([k, v]) => [k, v, /Key$/.test(k)]),
             async (pulumi) => {
+                // A resource's identity comes from the program (here through the environment), not config.
+                const identities = config.find(([k]) => k === "TEST_IDENTITIES");
+                if (identities) cli.env.TEST_IDENTITIES = identities[1];
                 emulator.control.clearCalls();
                 const preview = await pulumi(["preview"], true);
                 console.log(

@@ -21,6 +21,7 @@ writeFileSync(
             { name: "dev", mode: "AK", access_key_id: "DEV", access_key_secret: "dev-secret" },
             { name: "prod", mode: "RamRoleArn", access_key_id: "PROD", access_key_secret: "s", ram_role_arn: ROLE, ram_session_name: "x" },
             { name: "odd", mode: "Password" },
+            { name: "sso", mode: "OAuth" },
         ],
     }),
 );
@@ -88,6 +89,40 @@ describe("identity: @pulumi/alicloud's settings, resolved before any call", () =
         expect(describeIdentity(identityOf(undefined, config(cfg), env))).toBe(who);
     });
 
+    it("settings the program or stack config names win over the environment's; fields left out of an object come from it", () => {
+        const rrsa = {
+            ALIBABA_CLOUD_OIDC_PROVIDER_ARN: "acs:ram::1:oidc-provider/p",
+            ALIBABA_CLOUD_ROLE_ARN: ROLE,
+            ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+        };
+        const keyed = identityOf(undefined, config({ "alicloud:accessKey": "AK1", "alicloud:secretKey": "s" }), rrsa);
+        expect(describeIdentity(keyed)).toBe("AccessKey AK1");
+        const profile = identityOf(undefined, config({ "alicloud:profile": "dev", "alicloud:sharedCredentialsFile": profiles }), {
+            ALICLOUD_ACCESS_KEY: "A",
+            ALICLOUD_SECRET_KEY: "s",
+        });
+        expect(describeIdentity(profile)).toBe(`profile dev of ${profiles}`);
+        const env = {
+            ALICLOUD_ASSUME_ROLE_SESSION_NAME: "ci",
+            ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION: "1800",
+            ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+        };
+        expect(identityOf(undefined, config({ "alicloud:assumeRole": { roleArn: ROLE } }), env).assumeRole).toEqual({
+            roleArn: ROLE,
+            sessionName: "ci",
+            sessionExpiration: 1800,
+        });
+        const oidc = identityOf(
+            undefined,
+            config({ "alicloud:assumeRoleWithOidc": { oidcProviderArn: "acs:ram::1:oidc-provider/p", roleArn: ROLE } }),
+            env,
+        );
+        expect(oidc.base).toEqual({
+            type: "oidc_role_arn",
+            oidc: { oidcProviderArn: "acs:ram::1:oidc-provider/p", roleArn: ROLE, oidcTokenFile: tokenFile },
+        });
+    });
+
     it("assumeRole keeps every field, with the session name defaulted; endpoints give STS and ESS hosts", () => {
         const identity = identityOf(
             undefined,
@@ -125,11 +160,44 @@ describe("identity: @pulumi/alicloud's settings, resolved before any call", () =
             "alicloud:accessKey and alicloud:ecsRoleName are both set, and each says who calls ESS: keep one",
         ],
         [
-            "config profile and env key pair",
+            "two identities in the environment, named by their variables",
             undefined,
-            { "alicloud:profile": "dev" },
-            { ALIBABA_CLOUD_ACCESS_KEY_ID: "A", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "s" },
-            "the environment's AccessKey and alicloud:profile are both set, and each says who calls ESS: keep one",
+            {},
+            { ALIBABA_CLOUD_ACCESS_KEY_ID: "A", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "s", ALICLOUD_PROFILE: "dev" },
+            "ALIBABA_CLOUD_ACCESS_KEY_ID and ALICLOUD_PROFILE are both set, and each says who calls ESS: keep one",
+        ],
+        [
+            "a role to chain on top of OIDC from the environment",
+            undefined,
+            {},
+            {
+                ALICLOUD_ASSUME_ROLE_ARN: ROLE,
+                ALIBABA_CLOUD_OIDC_PROVIDER_ARN: "acs:ram::1:oidc-provider/p",
+                ALIBABA_CLOUD_ROLE_ARN: ROLE,
+                ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+            },
+            "ALICLOUD_ASSUME_ROLE_ARN and ALIBABA_CLOUD_OIDC_PROVIDER_ARN are both set: assumeRoleWithOidc already assumes a role; keep one",
+        ],
+        [
+            "sourceIp in the environment",
+            undefined,
+            {},
+            { ALIBABA_CLOUD_SOURCE_IP: "10.0.0.1" },
+            "ALIBABA_CLOUD_SOURCE_IP is set: this package cannot send it to STS, so it would not apply; unset it",
+        ],
+        [
+            "an OAuth profile outside ~/.aliyun/config.json",
+            undefined,
+            { "alicloud:profile": "sso", "alicloud:sharedCredentialsFile": profiles },
+            {},
+            `alicloud:profile is "sso", a OAuth profile: @alicloud/credentials writes its refreshed tokens to ~/.aliyun/config.json, not to alicloud:sharedCredentialsFile (${profiles}); use that file for it`,
+        ],
+        [
+            "resource: not an object (never echoed: it may be a secret)",
+            "TOPSECRET",
+            {},
+            {},
+            "identity is a string: must be an object of alicloud.ProviderArgs settings",
         ],
         [
             "assumeRole and OIDC",
@@ -181,7 +249,7 @@ describe("identity: @pulumi/alicloud's settings, resolved before any call", () =
             undefined,
             { "alicloud:assumeRoleWithOidc": { oidcProviderArn: "p", roleArn: ROLE, oidcToken: "t", oidcTokenFile: tokenFile } },
             {},
-            "alicloud:assumeRoleWithOidc needs exactly one of oidcToken and oidcTokenFile (or ALIBABA_CLOUD_OIDC_TOKEN_FILE)",
+            "alicloud:assumeRoleWithOidc needs exactly one of oidcToken and oidcTokenFile (else ALIBABA_CLOUD_OIDC_TOKEN_FILE or ALIBABA_CLOUD_OIDC_TOKEN)",
         ],
         [
             "OIDC token file missing",
@@ -195,7 +263,7 @@ describe("identity: @pulumi/alicloud's settings, resolved before any call", () =
             undefined,
             { "alicloud:profile": "staging", "alicloud:sharedCredentialsFile": profiles },
             {},
-            `alicloud:profile is "staging", but alicloud:sharedCredentialsFile (${profiles}) has no such profile (it has: dev, prod, odd)`,
+            `alicloud:profile is "staging", but alicloud:sharedCredentialsFile (${profiles}) has no such profile (it has: dev, prod, odd, sso)`,
         ],
         [
             "profile file missing",
