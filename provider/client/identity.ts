@@ -469,7 +469,8 @@ export function identityOf(resource: unknown, config: StackConfig | undefined, e
         );
     }
     const file = stringSetting(settings, name, "sharedCredentialsFile", env);
-    if (file && !chosen.profile)
+    // From the environment alone it may be the default chain's own file (ALIBABA_CLOUD_CREDENTIALS_FILE): left to it.
+    if (file && !chosen.profile && !ENV.sharedCredentialsFile.includes(file.from))
         throw new IdentityError(
             file.from,
             "is set but no profile is: set profile (alicloud:profile or ALICLOUD_PROFILE) to the profile to read",

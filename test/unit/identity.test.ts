@@ -123,6 +123,12 @@ describe("identity: @pulumi/alicloud's settings, resolved before any call", () =
         });
     });
 
+    it("a credentials file in the environment without a profile is the default chain's to read", () => {
+        expect(identityOf(undefined, config({}), { ALIBABA_CLOUD_CREDENTIALS_FILE: "/etc/alibabacloud/credentials.ini" })).toEqual({
+            base: { type: "default" },
+        });
+    });
+
     it("assumeRole keeps every field, with the session name defaulted; endpoints give STS and ESS hosts", () => {
         const identity = identityOf(
             undefined,
