@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentitySettings } from "./client/identity";
 import { trackDeclaration } from "./declarations";
+import { isRecord } from "./lifecycle/checks";
 import type { Kind, KindEntry } from "./lifecycle/kind";
 import type { Steps } from "./lifecycle/steps";
 
@@ -184,6 +185,9 @@ export abstract class AttachmentResource<Args extends AttachmentArgs> extends pu
             "ess",
             typeName,
         );
+        // A preview hands back the inputs `check` returned as the outputs, and those hold the entries keyed: the program reads the list.
+        const outputs = this as unknown as Record<string, pulumi.Output<unknown>>;
+        outputs[kind.field] = outputs[kind.field].apply((v) => (isRecord(v) ? kind.toState(kind.entriesOf(v)) : v));
         declared?.adopt(this);
     }
 }

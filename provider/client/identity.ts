@@ -117,7 +117,6 @@ const ENV: Record<string, string[]> = {
     sharedCredentialsFile: ["ALICLOUD_SHARED_CREDENTIALS_FILE", "ALIBABA_CLOUD_CREDENTIALS_FILE"],
     ecsRoleName: ["ALICLOUD_ECS_ROLE_NAME", "ALIBABA_CLOUD_ECS_METADATA"],
     credentialsUri: ["ALICLOUD_CREDENTIALS_URI", "ALIBABA_CLOUD_CREDENTIALS_URI"],
-    roleArn: ["ALICLOUD_ASSUME_ROLE_ARN", "ALIBABA_CLOUD_ROLE_ARN"],
     sessionName: ["ALICLOUD_ASSUME_ROLE_SESSION_NAME", "ALIBABA_CLOUD_ROLE_SESSION_NAME"],
     sessionExpiration: ["ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION"],
     oidcProviderArn: ["ALIBABA_CLOUD_OIDC_PROVIDER_ARN"],
@@ -429,11 +428,8 @@ export function identityOf(resource: unknown, config: StackConfig | undefined, e
     // One base identity. Those the program or stack config names win over the environment's (as the
     // provider's settings over their env defaults); two at the same level are an error, never an order
     // of precedence nobody reads.
-    const explicitKey = isResource
-        ? ownAccessKey(settings)
-        : config?.get("alicloud:accessKey") || config?.get("alicloud:secretKey") || config?.get("alicloud:securityToken")
-          ? { value: staticAccessKey(config, {}) as AccessKey, from: "alicloud:accessKey" }
-          : undefined;
+    const configKey = isResource ? undefined : staticAccessKey(config, {});
+    const explicitKey = isResource ? ownAccessKey(settings) : configKey && { value: configKey, from: "alicloud:accessKey" };
     const explicitOidc =
         settings.assumeRoleWithOidc === undefined || settings.assumeRoleWithOidc === null
             ? undefined

@@ -1,6 +1,5 @@
 // ScalingGroupLoadBalancers: the class users declare for classic load balancers' default server groups.
 import type * as pulumi from "@pulumi/pulumi";
-import { isRecord } from "../../lifecycle/checks";
 import { AttachmentResource, forwardingProvider, type AttachmentArgs } from "../../resource-class";
 import { loadBalancers, type LoadBalancer } from "./kind";
 
@@ -34,17 +33,4 @@ export class ScalingGroupLoadBalancers extends AttachmentResource<ScalingGroupLo
     };
     /** The load balancers this resource owns that are attached, sorted, weights explicit. */
     declare readonly loadBalancers: pulumi.Output<LoadBalancer[]>;
-
-    /**
-     * @param name The unique name of the resource.
-     * @param args The scaling group and the load balancers to attach to it; none for a `get` (with the `id` option).
-     * @param opts Pulumi resource options.
-     */
-    constructor(name: string, args: ScalingGroupLoadBalancersArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        super(name, args, opts);
-        // A preview hands back the inputs `check` returned as the outputs, and those hold the entries keyed: the program reads the list.
-        this.loadBalancers = this.loadBalancers.apply((v) =>
-            isRecord(v) ? (loadBalancers.toState(loadBalancers.entriesOf(v)) as LoadBalancer[]) : v,
-        );
-    }
 }

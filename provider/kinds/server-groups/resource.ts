@@ -1,6 +1,5 @@
 // ScalingGroupServerGroups: the class users declare for ALB, NLB and GWLB server groups.
 import type * as pulumi from "@pulumi/pulumi";
-import { isRecord } from "../../lifecycle/checks";
 import { AttachmentResource, forwardingProvider, type AttachmentArgs } from "../../resource-class";
 import { serverGroups, type ServerGroup, type ServerGroupType } from "./kind";
 
@@ -38,17 +37,4 @@ export class ScalingGroupServerGroups extends AttachmentResource<ScalingGroupSer
     };
     /** The server groups this resource owns that are attached, sorted, weights explicit (GWLB: none). */
     declare readonly serverGroups: pulumi.Output<ServerGroup[]>;
-
-    /**
-     * @param name The unique name of the resource.
-     * @param args The scaling group and the server groups to attach to it; none for a `get` (with the `id` option).
-     * @param opts Pulumi resource options.
-     */
-    constructor(name: string, args: ScalingGroupServerGroupsArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        super(name, args, opts);
-        // A preview hands back the inputs `check` returned as the outputs, and those hold the entries keyed: the program reads the list.
-        this.serverGroups = this.serverGroups.apply((v) =>
-            isRecord(v) ? (serverGroups.toState(serverGroups.entriesOf(v)) as ServerGroup[]) : v,
-        );
-    }
 }

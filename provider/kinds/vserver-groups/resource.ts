@@ -1,6 +1,5 @@
 // ScalingGroupVServerGroups: the class users declare for SLB VServer groups.
 import type * as pulumi from "@pulumi/pulumi";
-import { isRecord } from "../../lifecycle/checks";
 import { AttachmentResource, forwardingProvider, type AttachmentArgs } from "../../resource-class";
 import { vserverGroups } from "./kind";
 import type { VServerGroup } from "./model";
@@ -43,17 +42,4 @@ export class ScalingGroupVServerGroups extends AttachmentResource<ScalingGroupVS
     };
     /** The entries this resource owns that are attached, grouped by load balancer, weights explicit. */
     declare readonly vserverGroups: pulumi.Output<VServerGroup[]>;
-
-    /**
-     * @param name The unique name of the resource.
-     * @param args The scaling group and the VServer groups to attach to it; none for a `get` (with the `id` option).
-     * @param opts Pulumi resource options.
-     */
-    constructor(name: string, args: ScalingGroupVServerGroupsArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        super(name, args, opts);
-        // A preview hands back the inputs `check` returned as the outputs, and those hold the entries keyed: the program reads the list.
-        this.vserverGroups = this.vserverGroups.apply((v) =>
-            isRecord(v) ? (vserverGroups.toState(vserverGroups.entriesOf(v)) as VServerGroup[]) : v,
-        );
-    }
 }
