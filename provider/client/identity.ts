@@ -423,6 +423,12 @@ export function identityOf(resource: unknown, config: StackConfig | undefined, e
     const isResource = resource !== undefined && resource !== null;
     const region = stringSetting(settings, name, "region", {});
     const endpoints = endpointsOf(settings.endpoints, name("endpoints"));
+    const envEndpoint = env.ALIBABA_CLOUD_ESS_ENDPOINT?.replace(/^https?:\/\//, "").replace(/\/$/, "");
+    if (endpoints.ess && envEndpoint && envEndpoint !== endpoints.ess)
+        throw new IdentityError(
+            `${name("endpoints")}[].ess`,
+            `is ${JSON.stringify(endpoints.ess)}, and ALIBABA_CLOUD_ESS_ENDPOINT is ${JSON.stringify(env.ALIBABA_CLOUD_ESS_ENDPOINT)}: two ESS endpoints; unset one`,
+        );
     const given = (setting: string) => stringSetting(settings, name, setting, {});
 
     // One base identity. Those the program or stack config names win over the environment's (as the

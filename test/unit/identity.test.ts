@@ -321,6 +321,13 @@ describe("identity: @pulumi/alicloud's settings, resolved before any call", () =
             'alicloud:endpoints[0].sts is "https://sts.aliyuncs.com": must be host[:port]',
         ],
         [
+            "resource: an ESS endpoint the environment overrides with another",
+            { accessKey: "A", secretKey: "s", endpoints: [{ ess: "ess-vpc.cn-shanghai.aliyuncs.com" }] },
+            {},
+            { ALIBABA_CLOUD_ESS_ENDPOINT: "http://127.0.0.1:8080" },
+            'identity.endpoints[].ess is "ess-vpc.cn-shanghai.aliyuncs.com", and ALIBABA_CLOUD_ESS_ENDPOINT is "http://127.0.0.1:8080": two ESS endpoints; unset one',
+        ],
+        [
             "resource: half a key pair",
             { accessKey: "A" },
             {},
